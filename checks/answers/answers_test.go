@@ -1,0 +1,132 @@
+package answers
+
+import (
+	"encoding/json"
+	"testing"
+	"time"
+
+	"pgregory.net/rapid"
+
+	"mach/checks/survey"
+	"mach/sync/record"
+)
+
+func checklist(t testing.TB) *survey.Checklist {
+	t.Helper()
+	c, err := survey.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+func rec(kind, id string, at int64, body any, deleted bool) record.Record {
+	b, _ := json.Marshal(body)
+	return record.Record{ID: id, Kind: kind, Unit: "13477", Body: b, Version: record.Version{Time: at, Device: "d"}, Deleted: deleted}
+}
+
+func TestApplyAnswersRowsAndUnit(t *testing.T) {
+	s := New(checklist(t))
+	id := record.NewID(time.Now())
+	steps := []record.Record{
+		rec(record.KindUnit, record.NewID(time.Now()), 1, Unit{Province: "37", Code: "13477", Name: "Phường Phủ Lý"}, false),
+		rec(record.KindAnswer, id, 2, answerBody{Question: "officer_name", Value: "An"}, false),
+		rec(record.KindAnswer, id, 4, answerBody{Question: "officer_name", Value: "Bình"}, false),
+		// An older version arriving late must not win.
+		rec(record.KindAnswer, id, 3, answerBody{Question: "officer_name", Value: "Cũ"}, false),
+	}
+	for _, r := range steps {
+		if ok, err := s.Apply(r); !ok || err != nil {
+			t.Fatalf("Apply(%s) = %v, %v", r.Kind, ok, err)
+		}
+	}
+	if s.Unit().Code != "13477" {
+		t.Fatalf("unit = %+v", s.Unit())
+	}
+	if v, ok := s.Value("officer_name"); !ok || v != "Bình" {
+		t.Fatalf("officer_name = %v, %v; want Bình", v, ok)
+	}
+	if s.AnswerID("officer_name") != id {
+		t.Fatal("answer id lost")
+	}
+	row1, row2 := record.NewID(time.Now()), record.NewID(time.Now().Add(time.Millisecond))
+	s.Apply(rec(record.KindEquipment, row2, 5, map[string]any{"kind": "printer"}, false))
+	s.Apply(rec(record.KindEquipment, row1, 5, map[string]any{"kind": "laptop"}, false))
+	rows := s.Rows("equipment")
+	if len(rows) != 2 || rows[0].ID != row1 || rows[1].Values["kind"] != "printer" {
+		t.Fatalf("rows = %+v", rows)
+	}
+	s.Apply(rec(record.KindEquipment, row1, 6, map[string]any{"kind": "laptop"}, true))
+	if rows := s.Rows("equipment"); len(rows) != 1 || rows[0].ID != row2 {
+		t.Fatalf("after delete rows = %+v", rows)
+	}
+	st := s.State()
+	if st.Rows["equipment"] != 1 || st.Values["officer_name"] != "Bình" {
+		t.Fatalf("State = %+v", st)
+	}
+	if ok, _ := s.Apply(rec("check-run", record.NewID(time.Now()), 7, map[string]any{}, false)); ok {
+		t.Fatal("a kind the sheet does not hold was taken")
+	}
+	if _, err := s.Apply(record.Record{ID: id, Kind: record.KindAnswer, Body: json.RawMessage(`[1,2]`), Version: record.Version{Time: 9}}); err == nil {
+		t.Fatal("a malformed answer body was accepted")
+	}
+}
+
+func TestClearedAnswerKeepsItsRecord(t *testing.T) {
+	s := New(checklist(t))
+	id := record.NewID(time.Now())
+	s.Apply(rec(record.KindAnswer, id, 1, answerBody{Question: "link_notes", Value: "x"}, false))
+	s.Apply(rec(record.KindAnswer, id, 2, answerBody{Question: "link_notes", Value: nil}, false))
+	if _, ok := s.Value("link_notes"); ok {
+		t.Fatal("cleared answer still has a value")
+	}
+	if s.AnswerID("link_notes") != id {
+		t.Fatal("cleared answer lost its record id")
+	}
+}
+
+// The sheet ends in the same state whatever order the records arrive in.
+func TestApplyIsOrderIndependent(t *testing.T) {
+	c := checklist(t)
+	rapid.Check(t, func(t *rapid.T) {
+		ids := []string{record.NewID(time.Unix(1, 0)), record.NewID(time.Unix(2, 0)), record.NewID(time.Unix(3, 0))}
+		var recs []record.Record
+		n := rapid.IntRange(1, 30).Draw(t, "n")
+		for i := range n {
+			id := ids[rapid.IntRange(0, 2).Draw(t, "id")]
+			if rapid.Bool().Draw(t, "row") {
+				recs = append(recs, rec(record.KindEquipment, id, int64(i+1), map[string]any{"serial": rapid.String().Draw(t, "v")}, rapid.Bool().Draw(t, "del")))
+			} else {
+				recs = append(recs, rec(record.KindAnswer, id, int64(i+1), answerBody{Question: "link_notes", Value: rapid.String().Draw(t, "v")}, false))
+			}
+		}
+		a, b := New(c), New(c)
+		for _, r := range recs {
+			a.Apply(r)
+		}
+		perm := rapid.Permutation(recs).Draw(t, "perm")
+		for _, r := range perm {
+			b.Apply(r)
+		}
+		ja, _ := json.Marshal([]any{a.State(), a.Rows("equipment")})
+		jb, _ := json.Marshal([]any{b.State(), b.Rows("equipment")})
+		if string(ja) != string(jb) {
+			t.Fatalf("order changed the result:\n%s\n%s", ja, jb)
+		}
+	})
+}
+
+func TestBodiesRoundTrip(t *testing.T) {
+	b, err := AnswerBody("officer_phone", "0912345678")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ab answerBody
+	if json.Unmarshal(b, &ab); ab.Question != "officer_phone" || ab.Value != "0912345678" {
+		t.Fatalf("AnswerBody = %s", b)
+	}
+	rb, err := RowBody(map[string]any{"kind": "laptop", "year": nil})
+	if err != nil || string(rb) != `{"kind":"laptop"}` {
+		t.Fatalf("RowBody = %s, %v", rb, err)
+	}
+}

@@ -1,0 +1,155 @@
+package survey
+
+import (
+	"fmt"
+	"math"
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/goccy/go-yaml/ast"
+)
+
+// questionFields are the fields a question or column may have.
+var questionFields = []string{"id", "type", "label", "help", "required", "min", "max", "integer",
+	"pattern", "pattern_hint", "options", "when", "kind", "columns", "min_rows", "summary"}
+
+// fieldTypes limits the fields that only make sense for some types.
+var fieldTypes = map[string][]Type{
+	"min":          {TypeNumber, TypeText},
+	"max":          {TypeNumber, TypeText},
+	"integer":      {TypeNumber},
+	"pattern":      {TypeText},
+	"pattern_hint": {TypeText},
+	"options":      {TypeChoice, TypeMulti},
+	"kind":         {TypeTable},
+	"columns":      {TypeTable},
+	"min_rows":     {TypeTable},
+	"summary":      {TypeTable},
+}
+
+// question reads one question, or one column of a table when inTable.
+func (r *reader) question(n ast.Node, kinds *ids, inTable bool) (Question, error) {
+	what := "question"
+	if inTable {
+		what = "column"
+	}
+	o, err := r.object(n, what, questionFields)
+	if err != nil {
+		return Question{}, err
+	}
+	q := Question{Line: lineOf(o.node)}
+	if q.ID, err = o.id("id"); err != nil {
+		return Question{}, err
+	}
+	o.what = fmt.Sprintf("%s %q", what, q.ID)
+	if err := o.questionType(&q, inTable); err != nil {
+		return Question{}, err
+	}
+	if q.Label, err = o.text("label", true); err != nil {
+		return Question{}, err
+	}
+	if q.Help, err = o.text("help", false); err != nil {
+		return Question{}, err
+	}
+	if q.Required, err = o.boolean("required"); err != nil {
+		return Question{}, err
+	}
+	steps := []func(*Question) error{o.bounds, o.pattern, o.options, o.condition}
+	for _, step := range steps {
+		if err := step(&q); err != nil {
+			return Question{}, err
+		}
+	}
+	if q.Type == TypeTable {
+		if err := o.table(&q, kinds); err != nil {
+			return Question{}, err
+		}
+	}
+	return q, nil
+}
+
+// questionType reads the type and refuses fields the type does not take.
+func (o *object) questionType(q *Question, inTable bool) error {
+	typ, err := o.requiredStr("type")
+	if err != nil {
+		return err
+	}
+	q.Type = Type(typ)
+	if !slices.Contains(types, q.Type) {
+		names := make([]string, len(types))
+		for i, t := range types {
+			names[i] = string(t)
+		}
+		return o.r.errorf(o.at("type"), "%s: unknown type %q (use one of %s)", o.what, typ, strings.Join(names, ", "))
+	}
+	if inTable && q.Type == TypeTable {
+		return o.r.errorf(o.at("type"), "%s: a column cannot be a table (no nested tables)", o.what)
+	}
+	for _, key := range questionFields {
+		allowed, limited := fieldTypes[key]
+		if _, present := o.keys[key]; present && limited && !slices.Contains(allowed, q.Type) {
+			return o.r.errorf(o.keys[key], "%s: %s is only for %s questions, not %s", o.what, key, joinTypes(allowed), q.Type)
+		}
+	}
+	return nil
+}
+
+// joinTypes writes types as "text or number".
+func joinTypes(ts []Type) string {
+	names := make([]string, len(ts))
+	for i, t := range ts {
+		names[i] = string(t)
+	}
+	return strings.Join(names, " or ")
+}
+
+// bounds reads min, max and integer.
+func (o *object) bounds(q *Question) error {
+	var err error
+	if q.Min, err = o.number("min"); err != nil {
+		return err
+	}
+	if q.Max, err = o.number("max"); err != nil {
+		return err
+	}
+	if q.Type == TypeText {
+		for _, key := range []string{"min", "max"} {
+			if f, _ := o.number(key); f != nil && (*f < 0 || *f != math.Trunc(*f)) {
+				return o.r.errorf(o.at(key), "%s: %s of a text is a length, a whole number of characters from 0 up", o.what, key)
+			}
+		}
+	}
+	if q.Min != nil && q.Max != nil && *q.Min > *q.Max {
+		return o.r.errorf(o.at("max"), "%s: min (%v) is greater than max (%v)", o.what, *q.Min, *q.Max)
+	}
+	q.Integer, err = o.boolean("integer")
+	return err
+}
+
+// pattern reads and compiles pattern, which needs a pattern_hint.
+func (o *object) pattern(q *Question) error {
+	var err error
+	if q.Pattern, err = o.str("pattern"); err != nil {
+		return err
+	}
+	if q.Pattern == "" {
+		if o.has("pattern_hint") {
+			return o.r.errorf(o.at("pattern_hint"), "%s: pattern_hint without a pattern", o.what)
+		}
+		return nil
+	}
+	if q.pattern, err = compilePattern(q.Pattern); err != nil {
+		return o.r.errorf(o.at("pattern"), "%s: pattern is not a valid regular expression: %v", o.what, err)
+	}
+	if !o.has("pattern_hint") {
+		return o.r.errorf(o.at("pattern"), "%s: a pattern needs a pattern_hint saying in words what to type", o.what)
+	}
+	q.PatternHint, err = o.text("pattern_hint", true)
+	return err
+}
+
+// compilePattern compiles a pattern so that it must match the whole answer.
+func compilePattern(p string) (*regexp.Regexp, error) {
+	return regexp.Compile(`^(?:` + p + `)$`)
+}

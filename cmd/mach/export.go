@@ -1,0 +1,71 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	"github.com/spf13/cobra"
+)
+
+func newExportCommand() *cobra.Command {
+	var format, out string
+	tr := translatorForError()
+	cmd := &cobra.Command{
+		Use:   "export",
+		Short: tr.T("cli.export_short"),
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			e, err := newEnv()
+			if err != nil {
+				return err
+			}
+			defer e.close()
+			if format != "json" {
+				return userError{sentence: e.tr.T("export.bad_format", format)}
+			}
+			if out == "" {
+				return userError{sentence: e.tr.T("export.no_out")}
+			}
+			st, err := openStore(e)
+			if err != nil {
+				return err
+			}
+			defer st.Close()
+			if out == "-" {
+				return st.Export(cmd.OutOrStdout())
+			}
+			if err := writeFileAtomic(out, st.Export); err != nil {
+				return userError{sentence: e.tr.T("export.failed", out, err), err: err}
+			}
+			printf(cmd.ErrOrStderr(), "%s\n", e.tr.T("export.done", out))
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&format, "format", "json", tr.T("cli.flag_format"))
+	cmd.Flags().StringVar(&out, "out", "", tr.T("cli.flag_out"))
+	return cmd
+}
+
+// writeFileAtomic writes a file through a temporary file in the same folder
+// and renames it into place, so a failed export never leaves half a file.
+func writeFileAtomic(path string, write func(w io.Writer) error) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".mach-export-*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	if err := write(tmp); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Sync(); err != nil {
+		tmp.Close()
+		return fmt.Errorf("sync %s: %w", tmp.Name(), err)
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
+}

@@ -1,0 +1,46 @@
+// Command mach is the commune IT officer's field kit: the offline checklist,
+// the connectivity checks, sync with the province hub and the coordinator's
+// reports, in one program. This package only wires flags and subcommands to
+// the packages that do the work.
+package main
+
+import (
+	"errors"
+	"fmt"
+	"os"
+
+	"mach/assets/i18n"
+)
+
+func main() {
+	root := newRootCommand()
+	if err := root.Execute(); err != nil {
+		tr := translatorForError()
+		var plain userError
+		if errors.As(err, &plain) {
+			fmt.Fprintln(os.Stderr, plain.sentence)
+		} else {
+			fmt.Fprintln(os.Stderr, tr.T("cli.error", err))
+		}
+		os.Exit(1)
+	}
+}
+
+// translatorForError picks the language for a message printed after the
+// command failed, when the flags may not have been read.
+func translatorForError() *i18n.Translator {
+	tr, err := i18n.FromEnv(langFlag)
+	if err != nil {
+		return i18n.MustNew(i18n.Vietnamese)
+	}
+	return tr
+}
+
+// userError is an error already said as a sentence in the user's language.
+type userError struct {
+	sentence string
+	err      error
+}
+
+func (e userError) Error() string { return e.sentence }
+func (e userError) Unwrap() error { return e.err }

@@ -1,0 +1,76 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/spf13/cobra"
+
+	"mach/checks/inventory"
+	"mach/checks/survey"
+	"mach/checks/units"
+	"mach/tui"
+	"mach/tui/app"
+	"mach/tui/plain"
+	"mach/tui/style"
+)
+
+// runChecklist opens the data file and runs the checklist: full screen, or
+// line by line with --plain.
+func runChecklist(cmd *cobra.Command, _ []string) error {
+	e, err := newEnv()
+	if err != nil {
+		return err
+	}
+	defer e.close()
+	st, err := openStore(e)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	sh, err := shared(e)
+	if err != nil {
+		return err
+	}
+	sh.Store = st
+	if plainFlag {
+		return plain.Run(cmd.Context(), sh, cmd.InOrStdin(), cmd.OutOrStdout())
+	}
+	p := tea.NewProgram(tui.New(sh), tea.WithContext(cmd.Context()))
+	if _, err := p.Run(); err != nil && !errors.Is(err, tea.ErrInterrupted) && !errors.Is(err, context.Canceled) {
+		e.log.Error("terminal interface stopped", "err", err)
+		return userError{sentence: e.tr.T("cli.tui_failed", err), err: err}
+	}
+	return nil
+}
+
+// shared loads what every screen needs except the store and the answers.
+func shared(e env) (*app.Shared, error) {
+	checklist, err := survey.Default()
+	if err != nil {
+		return nil, userError{sentence: e.tr.T("cli.bad_checklist", err), err: err}
+	}
+	dir, err := units.Load()
+	if err != nil {
+		return nil, userError{sentence: e.tr.T("cli.bad_units", err), err: err}
+	}
+	return &app.Shared{
+		Checklist: checklist,
+		Units:     dir,
+		Tr:        e.tr,
+		Styles:    style.New(true),
+		Log:       e.log,
+		Detect:    detectThisComputer,
+	}, nil
+}
+
+// detectThisComputer proposes this computer's equipment row. What could not
+// be read is left empty and reported, not fatal.
+func detectThisComputer() (map[string]any, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	dev, errs := inventory.Detect(ctx)
+	return dev.Row(), errors.Join(errs...)
+}

@@ -1,0 +1,195 @@
+// Package tui is mach's full-screen terminal interface. The root model here
+// owns the screens (setup, home, section, rows), routes messages to the one
+// that is active, handles the global keys and applies saved records to the
+// shared answers. Each screen lives in its own package.
+package tui
+
+import (
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
+	"mach/checks/answers"
+	"mach/tui/app"
+	"mach/tui/home"
+	"mach/tui/rows"
+	"mach/tui/section"
+	"mach/tui/setup"
+	"mach/tui/style"
+)
+
+// screen names the active screen.
+type screen int
+
+const (
+	screenLoading screen = iota
+	screenSetup
+	screenHome
+	screenSection
+	screenRows
+	screenFailed
+)
+
+// loadedMsg carries the answers read from the store at start.
+type loadedMsg struct {
+	sheet *answers.Sheet
+	err   error
+}
+
+// Root is the top-level model.
+type Root struct {
+	sh            *app.Shared
+	active        screen
+	setup         setup.Model
+	home          home.Model
+	section       section.Model
+	rows          rows.Model
+	width, height int
+	err           error
+	quit          key.Binding
+}
+
+var _ tea.Model = (*Root)(nil)
+
+// New returns the root model. sh.Sheet is filled by the load that Init
+// starts, so that the first frame does not wait for the data.
+func New(sh *app.Shared) *Root {
+	return &Root{
+		sh: sh, width: 80, height: 24,
+		quit: key.NewBinding(key.WithKeys("ctrl+c")),
+	}
+}
+
+// Init asks the terminal for its background colour and loads the answers.
+func (r *Root) Init() tea.Cmd {
+	return tea.Batch(tea.RequestBackgroundColor, loadCmd(r.sh))
+}
+
+// loadCmd reads the answers from the store.
+func loadCmd(sh *app.Shared) tea.Cmd {
+	st, c, log := sh.Store, sh.Checklist, sh.Log
+	return func() tea.Msg {
+		sheet, err := app.LoadSheet(st, c, log)
+		return loadedMsg{sheet: sheet, err: err}
+	}
+}
+
+// Update routes messages.
+func (r *Root) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.KeyPressMsg:
+		if key.Matches(msg, r.quit) {
+			return r, tea.Quit
+		}
+	case tea.WindowSizeMsg:
+		r.width, r.height = msg.Width, msg.Height
+		r.resize()
+		return r, r.forward(msg)
+	case tea.BackgroundColorMsg:
+		r.sh.Styles = style.New(msg.IsDark())
+		return r, r.forward(msg)
+	case loadedMsg:
+		if msg.err != nil {
+			r.err, r.active = msg.err, screenFailed
+			return r, nil
+		}
+		r.sh.Sheet = msg.sheet
+		r.home = home.New(r.sh)
+		if msg.sheet.Unit().Code == "" {
+			r.setup = setup.New(r.sh)
+			r.active = screenSetup
+		} else {
+			r.active = screenHome
+		}
+		r.resize()
+		return r, nil
+	case app.SavedMsg:
+		for _, rec := range msg.Records {
+			if _, err := r.sh.Sheet.Apply(rec); err != nil {
+				r.sh.Log.Warn("saved record not applied", "id", rec.ID, "err", err)
+			}
+		}
+		return r, r.forward(msg)
+	case app.BackMsg:
+		// A table returns to its section; a section to home.
+		if r.active == screenRows {
+			r.active = screenSection
+		} else {
+			r.active = screenHome
+		}
+		r.resize()
+		return r, nil
+	case setup.DoneMsg:
+		r.active = screenHome
+		r.resize()
+		return r, nil
+	case app.OpenSectionMsg:
+		if sec, ok := r.sh.Checklist.Section(msg.Section); ok {
+			r.section = section.New(r.sh, sec)
+			r.active = screenSection
+			r.resize()
+		}
+		return r, nil
+	case app.OpenTableMsg:
+		if q, ok := r.sh.Checklist.Question(msg.Table); ok {
+			r.rows = rows.New(r.sh, q)
+			r.active = screenRows
+			r.resize()
+		}
+		return r, nil
+	}
+	return r, r.forward(msg)
+}
+
+// forward passes msg to the active screen.
+func (r *Root) forward(msg tea.Msg) tea.Cmd {
+	var cmd tea.Cmd
+	switch r.active {
+	case screenSetup:
+		r.setup, cmd = r.setup.Update(msg)
+	case screenHome:
+		r.home, cmd = r.home.Update(msg)
+	case screenSection:
+		r.section, cmd = r.section.Update(msg)
+	case screenRows:
+		r.rows, cmd = r.rows.Update(msg)
+	}
+	return cmd
+}
+
+// resize gives the active screen the window size.
+func (r *Root) resize() {
+	switch r.active {
+	case screenSetup:
+		r.setup.SetSize(r.width, r.height)
+	case screenHome:
+		r.home.SetSize(r.width, r.height)
+	case screenSection:
+		r.section.SetSize(r.width, r.height)
+	case screenRows:
+		r.rows.SetSize(r.width, r.height)
+	}
+}
+
+// View draws the active screen in the alternate screen.
+func (r *Root) View() tea.View {
+	var s string
+	tr := r.sh.Tr
+	switch r.active {
+	case screenLoading:
+		s = r.sh.Styles.App.Render(r.sh.Styles.Title.Render(tr.T("app.loading", r.sh.Store.Path())))
+	case screenFailed:
+		s = r.sh.Styles.App.Render(r.sh.Styles.Error.Render(tr.T("app.load_failed", r.err)))
+	case screenSetup:
+		s = r.setup.View()
+	case screenHome:
+		s = r.home.View()
+	case screenSection:
+		s = r.section.View()
+	case screenRows:
+		s = r.rows.View()
+	}
+	v := tea.NewView(s)
+	v.AltScreen = true
+	v.WindowTitle = tr.T("app.window_title")
+	return v
+}

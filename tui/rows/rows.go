@@ -1,0 +1,337 @@
+// Package rows is the screen of one checklist table (equipment, accounts,
+// datasets, needs …): the rows in a table, and an editor to add, change or
+// delete a row. Each change is saved the moment the officer confirms it. On
+// the equipment table the officer can also add this computer, as detected.
+package rows
+
+import (
+	"strings"
+
+	"charm.land/bubbles/v2/help"
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/table"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/huh/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"mach/assets/i18n"
+	"mach/checks/answers"
+	"mach/checks/survey"
+	"mach/sync/record"
+	"mach/tui/app"
+	"mach/tui/fields"
+)
+
+// KeyMap are the table screen's keys.
+type KeyMap struct {
+	Up, Down, Add, Edit, Delete, ThisComputer, Yes, No, Back, Help key.Binding
+}
+
+// NewKeyMap builds the key map with help in the officer's language.
+func NewKeyMap(tr *i18n.Translator) KeyMap {
+	return KeyMap{
+		Up:           key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", tr.T("key.up"))),
+		Down:         key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", tr.T("key.down"))),
+		Add:          key.NewBinding(key.WithKeys("a", "+", "insert"), key.WithHelp("a", tr.T("key.add"))),
+		Edit:         key.NewBinding(key.WithKeys("enter", "e"), key.WithHelp("enter", tr.T("key.edit"))),
+		Delete:       key.NewBinding(key.WithKeys("d", "delete"), key.WithHelp("d", tr.T("key.delete"))),
+		ThisComputer: key.NewBinding(key.WithKeys("m"), key.WithHelp("m", tr.T("key.this_computer"))),
+		Yes:          key.NewBinding(key.WithKeys("y", "c"), key.WithHelp("y/c", tr.T("fields.yes"))),
+		No:           key.NewBinding(key.WithKeys("n", "k", "esc"), key.WithHelp("n/k", tr.T("fields.no"))),
+		Back:         key.NewBinding(key.WithKeys("esc", "left", "h"), key.WithHelp("esc", tr.T("key.back"))),
+		Help:         key.NewBinding(key.WithKeys("?"), key.WithHelp("?", tr.T("key.help"))),
+	}
+}
+
+// ShortHelp is the one-line help.
+func (k KeyMap) ShortHelp() []key.Binding {
+	return []key.Binding{k.Add, k.Edit, k.Delete, k.ThisComputer, k.Back, k.Help}
+}
+
+// FullHelp is the expanded help.
+func (k KeyMap) FullHelp() [][]key.Binding {
+	return [][]key.Binding{{k.Up, k.Down, k.Add, k.Edit}, {k.Delete, k.ThisComputer, k.Back, k.Help}}
+}
+
+// confirmKeys is the help shown while a deletion waits for an answer.
+type confirmKeys struct{ k KeyMap }
+
+func (c confirmKeys) ShortHelp() []key.Binding  { return []key.Binding{c.k.Yes, c.k.No} }
+func (c confirmKeys) FullHelp() [][]key.Binding { return [][]key.Binding{c.ShortHelp()} }
+
+// detectedMsg carries this computer's proposed equipment row.
+type detectedMsg struct {
+	row map[string]any
+	err error
+}
+
+// Model is the screen of one table.
+type Model struct {
+	sh            *app.Shared
+	q             *survey.Question
+	keys          KeyMap
+	help          help.Model
+	table         table.Model
+	width, height int
+	// the open editor: the row being edited ("" for a new row) and its inputs
+	editID   string
+	editor   *fields.Row
+	form     *huh.Form
+	deleting string
+	saving   string
+	status   string
+	isError  bool
+}
+
+// New returns the screen of table question q.
+func New(sh *app.Shared, q *survey.Question) Model {
+	m := Model{sh: sh, q: q, keys: NewKeyMap(sh.Tr), help: sh.Styles.Help(), width: 80, height: 24}
+	m.keys.ThisComputer.SetEnabled(q.Kind == record.KindEquipment && sh.Detect != nil)
+	m.table = table.New(table.WithFocused(true), table.WithKeyMap(tableKeys()))
+	m.styleTable()
+	m.refresh()
+	return m
+}
+
+func tableKeys() table.KeyMap {
+	km := table.DefaultKeyMap()
+	km.LineUp.SetKeys("up", "k")
+	km.LineDown.SetKeys("down", "j")
+	km.HalfPageUp.SetEnabled(false)
+	km.HalfPageDown.SetEnabled(false)
+	return km
+}
+
+func (m *Model) styleTable() {
+	st := m.sh.Styles
+	m.table.SetStyles(table.Styles{Header: st.TableHead, Cell: st.TableCell, Selected: st.TableSel})
+}
+
+// SetSize sets the screen size.
+func (m *Model) SetSize(w, h int) {
+	m.width, m.height = w, h
+	m.help.SetWidth(w - 2)
+	m.refresh()
+}
+
+// Table returns the table question shown.
+func (m Model) Table() *survey.Question { return m.q }
+
+// Editing reports whether a row's editor is open.
+func (m Model) Editing() bool { return m.form != nil }
+
+// columns returns the columns shown in the table: the summary, or the first
+// four columns when the definition names none.
+func (m Model) columns() []*survey.Question {
+	var cols []*survey.Question
+	for _, id := range m.q.Summary {
+		for i := range m.q.Columns {
+			if m.q.Columns[i].ID == id {
+				cols = append(cols, &m.q.Columns[i])
+			}
+		}
+	}
+	for i := 0; len(cols) == 0 && i < min(4, len(m.q.Columns)); i++ {
+		cols = append(cols, &m.q.Columns[i])
+	}
+	return cols
+}
+
+// refresh rebuilds the table from the sheet and the screen size.
+func (m *Model) refresh() {
+	tr := m.sh.Tr
+	cols := m.columns()
+	avail := max(m.width-4-2*len(cols), 10*len(cols))
+	tc := make([]table.Column, len(cols))
+	for i, c := range cols {
+		tc[i] = table.Column{Title: ansi.Truncate(c.Label.In(tr.Lang()), avail/len(cols), "…"), Width: avail / len(cols)}
+	}
+	rows := m.sh.Sheet.Rows(m.q.ID)
+	tr2 := make([]table.Row, len(rows))
+	for i, r := range rows {
+		cells := make(table.Row, len(cols))
+		for j, c := range cols {
+			if v, ok := r.Values[c.ID]; ok && v != nil {
+				cells[j] = c.FormatValue(v, tr)
+			}
+		}
+		tr2[i] = cells
+	}
+	cursor := m.table.Cursor()
+	m.table.SetRows(nil)
+	m.table.SetColumns(tc)
+	m.table.SetRows(tr2)
+	m.table.SetWidth(max(m.width-2, 20))
+	m.table.SetHeight(max(m.height-9, 3))
+	if len(tr2) > 0 {
+		m.table.SetCursor(min(max(cursor, 0), len(tr2)-1))
+	}
+}
+
+// selected returns the row under the cursor.
+func (m Model) selected() (answers.Row, bool) {
+	rows := m.sh.Sheet.Rows(m.q.ID)
+	i := m.table.Cursor()
+	if i < 0 || i >= len(rows) {
+		return answers.Row{}, false
+	}
+	return rows[i], true
+}
+
+// Update handles keys, the editor and save results.
+func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
+	tr := m.sh.Tr
+	switch msg := msg.(type) {
+	case app.SavedMsg:
+		if msg.Tag == m.saving && m.saving != "" {
+			m.saving = ""
+			m.status, m.isError = tr.T("section.saved"), false
+		}
+		m.refresh()
+		return m, nil
+	case app.SaveFailedMsg:
+		if msg.Tag == m.saving {
+			m.saving = ""
+			m.status, m.isError = tr.T("error.save", msg.Err), true
+		}
+		return m, nil
+	case detectedMsg:
+		if msg.err != nil {
+			m.status, m.isError = tr.T("rows.detect_partial", msg.err), true
+		} else {
+			m.status, m.isError = tr.T("rows.detected"), false
+		}
+		return m.openEditor("", msg.row)
+	case tea.BackgroundColorMsg:
+		m.help = m.sh.Styles.Help()
+		m.help.SetWidth(m.width - 2)
+		m.styleTable()
+	}
+	if m.form != nil {
+		return m.updateForm(msg)
+	}
+	key, ok := msg.(tea.KeyPressMsg)
+	if !ok {
+		return m, nil
+	}
+	if m.deleting != "" {
+		return m.confirmDelete(key)
+	}
+	switch {
+	case keyMatches(key, m.keys.Add):
+		return m.openEditor("", nil)
+	case keyMatches(key, m.keys.Edit):
+		if r, ok := m.selected(); ok {
+			return m.openEditor(r.ID, r.Values)
+		}
+	case keyMatches(key, m.keys.Delete):
+		if r, ok := m.selected(); ok {
+			m.deleting = r.ID
+			m.status, m.isError = tr.T("rows.confirm_delete", m.table.Cursor()+1), false
+		}
+	case keyMatches(key, m.keys.ThisComputer):
+		m.status, m.isError = tr.T("rows.detecting"), false
+		detect := m.sh.Detect
+		return m, func() tea.Msg { row, err := detect(); return detectedMsg{row: row, err: err} }
+	case keyMatches(key, m.keys.Back):
+		return m, app.Back
+	case keyMatches(key, m.keys.Help):
+		m.help.ShowAll = !m.help.ShowAll
+	default:
+		var cmd tea.Cmd
+		m.table, cmd = m.table.Update(msg)
+		return m, cmd
+	}
+	return m, nil
+}
+
+func keyMatches(k tea.KeyPressMsg, b key.Binding) bool { return key.Matches(k, b) }
+
+func (m Model) confirmDelete(k tea.KeyPressMsg) (Model, tea.Cmd) {
+	id := m.deleting
+	m.deleting = ""
+	if !keyMatches(k, m.keys.Yes) {
+		m.status = ""
+		return m, nil
+	}
+	m.saving = "delete:" + id
+	m.status, m.isError = m.sh.Tr.T("section.saving"), false
+	return m, m.sh.SaveCmd(m.saving, nil, app.Change{Kind: m.q.Kind, ID: id, Delete: true})
+}
+
+// openEditor opens the form for row id ("" for a new row) showing values.
+func (m Model) openEditor(id string, values map[string]any) (Model, tea.Cmd) {
+	m.editID = id
+	m.editor = fields.NewRow(m.q, values, m.sh.Tr)
+	m.form = m.editor.Form(m.sh.Styles.Form()).
+		WithWidth(max(m.width-4, 20)).WithHeight(max(m.height-4, 8)).WithKeyMap(app.FormKeys(m.sh.Tr))
+	return m, m.form.Init()
+}
+
+func (m Model) updateForm(msg tea.Msg) (Model, tea.Cmd) {
+	next, cmd := m.form.Update(msg)
+	if f, ok := next.(*huh.Form); ok {
+		m.form = f
+	}
+	switch m.form.State {
+	case huh.StateAborted:
+		m.form, m.editor = nil, nil
+		m.status = ""
+		return m, nil
+	case huh.StateCompleted:
+		m.form = nil
+		values, bad, err := m.editor.Values()
+		if err != nil {
+			m.status, m.isError = bad.Label.In(m.sh.Tr.Lang())+": "+err.Error(), true
+			return m, nil
+		}
+		body, err := answers.RowBody(values)
+		if err != nil {
+			m.status, m.isError = m.sh.Tr.T("error.save", err), true
+			return m, nil
+		}
+		m.saving = "row:" + m.q.ID + ":" + m.editID
+		m.status, m.isError = m.sh.Tr.T("section.saving"), false
+		return m, m.sh.SaveCmd(m.saving, nil, app.Change{Kind: m.q.Kind, ID: m.editID, Body: body})
+	}
+	return m, cmd
+}
+
+// View draws the table, or the open editor.
+func (m Model) View() string {
+	tr, st := m.sh.Tr, m.sh.Styles
+	w := max(m.width-2, 20)
+	var b strings.Builder
+	b.WriteString(st.Title.Render(ansi.Truncate(m.q.Label.In(tr.Lang()), w, "…")) + "\n")
+	if m.form != nil {
+		if m.status != "" {
+			b.WriteString(st.Status.Render(ansi.Truncate(m.status, w, "…")) + "\n")
+		}
+		b.WriteString(m.form.View())
+		return st.App.Render(b.String())
+	}
+	n := len(m.sh.Sheet.Rows(m.q.ID))
+	b.WriteString(st.Subtitle.Render(tr.T("rows.count", n)) + "\n\n")
+	if n == 0 {
+		b.WriteString(st.Muted.Render(ansi.Wordwrap(tr.T("rows.empty"), w, " ")) + "\n")
+		if m.keys.ThisComputer.Enabled() {
+			b.WriteString(st.Muted.Render(ansi.Wordwrap(tr.T("rows.offer_this_computer"), w, " ")) + "\n")
+		}
+	} else {
+		b.WriteString(m.table.View() + "\n")
+	}
+	if m.status != "" {
+		s := st.Status
+		if m.isError {
+			s = st.Error
+		}
+		b.WriteString("\n" + s.Render(ansi.Wordwrap(m.status, w, " ")) + "\n")
+	}
+	var helpBar string
+	if m.deleting != "" {
+		helpBar = m.help.View(confirmKeys{m.keys})
+	} else {
+		helpBar = m.help.View(m.keys)
+	}
+	return app.Layout(st.App.Render(b.String()), st.App.Render(helpBar), m.height)
+}
