@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"strings"
 
 	"mach/assets/i18n"
 )
@@ -26,10 +27,15 @@ func main() {
 	}
 }
 
-// translatorForError picks the language for a message printed after the
-// command failed, when the flags may not have been read.
+// translatorForError picks the language for help texts and for a message
+// printed after the command failed, when the flags may not have been parsed:
+// --lang as parsed, else as written on the command line, else MACH_LANG.
 func translatorForError() *i18n.Translator {
-	tr, err := i18n.FromEnv(langFlag)
+	lang := langFlag
+	if lang == "" {
+		lang = langFromArgs(os.Args[1:])
+	}
+	tr, err := i18n.FromEnv(lang)
 	if err != nil {
 		return i18n.MustNew(i18n.Vietnamese)
 	}
@@ -44,3 +50,16 @@ type userError struct {
 
 func (e userError) Error() string { return e.sentence }
 func (e userError) Unwrap() error { return e.err }
+
+// langFromArgs finds "--lang xx" or "--lang=xx" among args.
+func langFromArgs(args []string) string {
+	for i, a := range args {
+		if v, ok := strings.CutPrefix(a, "--lang="); ok {
+			return v
+		}
+		if a == "--lang" && i+1 < len(args) {
+			return args[i+1]
+		}
+	}
+	return ""
+}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"io"
@@ -33,6 +34,12 @@ func newRootCommand() *cobra.Command {
 		SilenceErrors: true,
 		Args:          cobra.NoArgs,
 		RunE:          runChecklist,
+		PersistentPreRunE: func(*cobra.Command, []string) error {
+			if _, err := i18n.FromEnv(langFlag); err != nil {
+				return userError{sentence: i18n.MustNew(i18n.Vietnamese).T("cli.bad_lang", cmp.Or(langFlag, os.Getenv("MACH_LANG"))), err: err}
+			}
+			return nil
+		},
 	}
 	f := root.PersistentFlags()
 	f.StringVar(&dataFlag, "data", "", tr.T("cli.flag_data"))
@@ -41,6 +48,8 @@ func newRootCommand() *cobra.Command {
 	f.BoolVar(&plainFlag, "plain", false, tr.T("cli.flag_plain"))
 	root.AddCommand(newVersionCommand(), newDoctorCommand(), newExportCommand())
 	root.SetHelpCommand(&cobra.Command{Hidden: true})
+	root.CompletionOptions.DisableDefaultCmd = true
+	root.SetUsageTemplate(tr.T("cli.usage_template"))
 	return root
 }
 
@@ -62,7 +71,7 @@ func (e env) close() {
 func newEnv() (env, error) {
 	tr, err := i18n.FromEnv(langFlag)
 	if err != nil {
-		return env{}, userError{sentence: i18n.MustNew(i18n.Vietnamese).T("cli.bad_lang", langFlag), err: err}
+		return env{}, userError{sentence: i18n.MustNew(i18n.Vietnamese).T("cli.bad_lang", cmp.Or(langFlag, os.Getenv("MACH_LANG"))), err: err}
 	}
 	path := logFlag
 	if path == "" {

@@ -89,6 +89,10 @@ func (in *Input) Field() huh.Field {
 }
 
 func (in *Input) selectField(title, desc string, opts []huh.Option[string]) huh.Field {
+	if in.choice == noAnswer {
+		// Unanswered: the cursor starts on the first real option.
+		in.choice = opts[0].Value
+	}
 	if !in.q.Required {
 		opts = append(opts, huh.NewOption(in.tr.T("fields.no_answer"), noAnswer))
 	}

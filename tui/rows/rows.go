@@ -197,7 +197,8 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 		return m, nil
 	case detectedMsg:
 		if msg.err != nil {
-			m.status, m.isError = tr.T("rows.detect_partial", msg.err), true
+			m.sh.Log.Warn("this computer only partly detected", "err", msg.err)
+			m.status, m.isError = tr.T("rows.detect_partial"), false
 		} else {
 			m.status, m.isError = tr.T("rows.detected"), false
 		}
