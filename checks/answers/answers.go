@@ -165,8 +165,8 @@ func (s *Sheet) Value(id string) (any, bool) {
 // when it was never answered.
 func (s *Sheet) AnswerID(id string) string { return s.answers[id].id }
 
-// Rows returns the rows of table question id, oldest first.
-func (s *Sheet) Rows(table string) []Row { return s.rows[table] }
+// Rows returns a copy of the rows of table question id, oldest first.
+func (s *Sheet) Rows(table string) []Row { return slices.Clone(s.rows[table]) }
 
 // Row returns one row of a table by record id.
 func (s *Sheet) Row(table, id string) (Row, bool) {

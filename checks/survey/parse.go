@@ -3,19 +3,11 @@ package survey
 import (
 	"errors"
 	"fmt"
-	"regexp"
 
 	"github.com/goccy/go-yaml"
 	"github.com/goccy/go-yaml/ast"
 	"github.com/goccy/go-yaml/parser"
 )
-
-// identifier is the form of section, question, column IDs and option values:
-// they end up in stored answers and exports, so they stay plain.
-var identifier = regexp.MustCompile(`^[a-z][a-z0-9_]{0,63}$`)
-
-// checklistID is the form of a checklist ID such as ninhbinh-2025.
-var checklistID = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]{0,63}$`)
 
 // Parse reads and validates a checklist definition. Any problem is returned
 // as a *DefinitionError at the line of the offending node; file is only used
@@ -92,14 +84,13 @@ func (r *reader) checklist(n ast.Node) (*Checklist, error) {
 	if len(items) == 0 {
 		return nil, r.errorf(o.at("sections"), "the checklist has no sections")
 	}
-	ids := newIDs("section")
-	b := &builder{questions: newIDs("question"), kinds: newIDs("table kind")}
+	sections, questions, kinds := newIDs("section"), newIDs("question"), newIDs("table kind")
 	for i, item := range items {
-		s, err := r.section(item, i+1, b)
+		s, err := r.section(item, i+1, questions, kinds)
 		if err != nil {
 			return nil, err
 		}
-		if err := ids.add(r, s.ID, item); err != nil {
+		if err := sections.add(r, s.ID, item); err != nil {
 			return nil, err
 		}
 		c.Sections = append(c.Sections, s)
@@ -107,14 +98,9 @@ func (r *reader) checklist(n ast.Node) (*Checklist, error) {
 	return c, nil
 }
 
-// builder holds what must be unique across the whole checklist.
-type builder struct {
-	questions *ids // top-level question IDs
-	kinds     *ids // record kinds of tables
-}
-
-// section reads one section and its questions.
-func (r *reader) section(n ast.Node, number int, b *builder) (Section, error) {
+// section reads one section and its questions. Question IDs and table kinds
+// are unique across the checklist.
+func (r *reader) section(n ast.Node, number int, questions, kinds *ids) (Section, error) {
 	o, err := r.object(n, fmt.Sprintf("section %d", number), []string{"id", "title", "intro", "questions"})
 	if err != nil {
 		return Section{}, err
@@ -138,43 +124,14 @@ func (r *reader) section(n ast.Node, number int, b *builder) (Section, error) {
 		return Section{}, r.errorf(o.at("questions"), "%s has no questions", o.what)
 	}
 	for _, item := range items {
-		q, err := r.question(item, b.kinds, false)
+		q, err := r.question(item, kinds, false)
 		if err != nil {
 			return Section{}, err
 		}
-		if err := b.questions.add(r, q.ID, item); err != nil {
+		if err := questions.add(r, q.ID, item); err != nil {
 			return Section{}, err
 		}
 		s.Questions = append(s.Questions, q)
 	}
 	return s, nil
-}
-
-// id returns field key as a required identifier.
-func (o *object) id(key string) (string, error) {
-	s, err := o.requiredStr(key)
-	if err != nil {
-		return "", err
-	}
-	if !identifier.MatchString(s) {
-		return "", o.r.errorf(o.at(key), "%s: %s %q must start with a lower-case letter and hold only a-z, 0-9 and _ (at most 64)", o.what, key, s)
-	}
-	return s, nil
-}
-
-// ids detects duplicates among IDs of one kind.
-type ids struct {
-	what string
-	seen map[string]int // ID -> line of its first use
-}
-
-func newIDs(what string) *ids { return &ids{what: what, seen: map[string]int{}} }
-
-// add records id, defined by node n, refusing one seen before.
-func (s *ids) add(r *reader, id string, n ast.Node) error {
-	if first, dup := s.seen[id]; dup {
-		return r.errorf(n, "duplicate %s %q (first defined at line %d)", s.what, id, first)
-	}
-	s.seen[id] = lineOf(n)
-	return nil
 }

@@ -115,9 +115,6 @@ func (r *reader) object(n ast.Node, what string, known []string) (*object, error
 		if !slices.Contains(known, key) {
 			return nil, r.errorf(mv.Key, "unknown field %q in %s (known fields: %s)", key, what, strings.Join(known, ", "))
 		}
-		if _, dup := o.keys[key]; dup {
-			return nil, r.errorf(mv.Key, "field %q appears twice in %s", key, what)
-		}
 		o.keys[key] = mv.Key
 		value, err := r.resolve(mv.Value)
 		if err != nil {

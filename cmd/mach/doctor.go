@@ -15,7 +15,7 @@ func newDoctorCommand() *cobra.Command {
 				return err
 			}
 			defer e.close()
-			st, err := openStore(e)
+			st, err := openExistingStore(e)
 			if err != nil {
 				return err
 			}

@@ -28,7 +28,7 @@ func newExportCommand() *cobra.Command {
 			if out == "" {
 				return userError{sentence: e.tr.T("export.no_out")}
 			}
-			st, err := openStore(e)
+			st, err := openExistingStore(e)
 			if err != nil {
 				return err
 			}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -99,11 +100,25 @@ func dataPath() (string, error) {
 	return xdg.DataFile(filepath.Join("mach", "mach.db"))
 }
 
-// openStore opens the data file and turns the store's errors into sentences.
+// openStore opens the data file, creating it on first use, and turns the
+// store's errors into sentences.
 func openStore(e env) (*store.Store, error) {
+	return open(e, true)
+}
+
+// openExistingStore opens the data file for a command that only reads it, so
+// that a mistyped --data path is reported rather than created.
+func openExistingStore(e env) (*store.Store, error) {
+	return open(e, false)
+}
+
+func open(e env, create bool) (*store.Store, error) {
 	path, err := dataPath()
 	if err != nil {
 		return nil, userError{sentence: e.tr.T("cli.no_data_dir", err), err: err}
+	}
+	if _, err := os.Stat(path); !create && errors.Is(err, fs.ErrNotExist) {
+		return nil, userError{sentence: e.tr.T("cli.no_data_file", path), err: err}
 	}
 	st, err := store.Open(path, store.Options{})
 	switch {

@@ -13,9 +13,11 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strconv"
+	"syscall"
 	"time"
 
 	"go.etcd.io/bbolt"
@@ -104,6 +106,10 @@ func Open(path string, opts Options) (*Store, error) {
 	case errors.Is(err, bolterrors.ErrInvalid), errors.Is(err, bolterrors.ErrVersionMismatch),
 		errors.Is(err, bolterrors.ErrChecksum):
 		return nil, fmt.Errorf("open %s: %w: %v", path, ErrNotDataFile, err)
+	case err != nil && !isFileError(err):
+		// bbolt refuses a file cut short or full of other bytes with errors
+		// of its own wording: the file is not one we can read.
+		return nil, fmt.Errorf("open %s: %w: %v", path, ErrNotDataFile, err)
 	case err != nil:
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
@@ -113,6 +119,14 @@ func Open(path string, opts Options) (*Store, error) {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
 	return s, nil
+}
+
+// isFileError reports whether err comes from the operating system (no such
+// folder, no permission …) rather than from the file's content.
+func isFileError(err error) bool {
+	var pathErr *fs.PathError
+	var sysErr syscall.Errno
+	return errors.As(err, &pathErr) || errors.As(err, &sysErr)
 }
 
 // initialise creates the buckets and the device identity of a new file, and

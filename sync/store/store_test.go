@@ -164,6 +164,19 @@ func TestRefusesFilesItDidNotWrite(t *testing.T) {
 	if _, err := Open(junk, Options{}); !errors.Is(err, ErrNotDataFile) {
 		t.Errorf("junk file: %v, want ErrNotDataFile", err)
 	}
+	// A real data file cut short, as by an interrupted copy.
+	cut := filepath.Join(dir, "cut.db")
+	s, err := Open(cut, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	if err := os.Truncate(cut, 5000); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Open(cut, Options{}); !errors.Is(err, ErrNotDataFile) {
+		t.Errorf("file cut short: %v, want ErrNotDataFile", err)
+	}
 	newer := filepath.Join(dir, "newer.db")
 	db, err := bbolt.Open(newer, 0o600, nil)
 	if err != nil {

@@ -10,6 +10,6 @@ import (
 // screen of height h, so the help line is always in the same place.
 func Layout(body, helpBar string, h int) string {
 	body = strings.TrimRight(body, "\n")
-	gap := max(h-lipgloss.Height(body)-lipgloss.Height(helpBar), 1)
-	return body + strings.Repeat("\n", gap) + helpBar
+	blank := max(h-lipgloss.Height(body)-lipgloss.Height(helpBar), 0)
+	return body + strings.Repeat("\n", blank+1) + helpBar
 }

@@ -50,6 +50,8 @@ func NewInput(q *survey.Question, current any, tr *i18n.Translator) *Input {
 func (in *Input) Question() *survey.Question { return in.q }
 
 // Field builds the huh field bound to this input, validated on every change.
+// Each check first takes the value it is given, because the accessible mode
+// checks a line before it stores it.
 func (in *Input) Field() huh.Field {
 	q, tr := in.q, in.tr
 	title := q.Label.In(tr.Lang())
@@ -77,10 +79,10 @@ func (in *Input) Field() huh.Field {
 		}
 		return huh.NewMultiSelect[string]().Title(title).Description(desc).
 			Options(opts...).Value(&in.multi).Height(min(len(opts)+2, 10)).
-			Validate(func([]string) error { _, err := in.Result(); return err })
+			Validate(func(v []string) error { in.multi = v; _, err := in.Result(); return err })
 	default:
 		field := huh.NewInput().Title(title).Description(desc).Value(&in.text).
-			Validate(func(string) error { _, err := in.Result(); return err })
+			Validate(func(s string) error { in.text = s; _, err := in.Result(); return err })
 		if q.Type == survey.TypeDate {
 			field.Placeholder(tr.T("fields.date_placeholder"))
 		}
@@ -98,7 +100,7 @@ func (in *Input) selectField(title, desc string, opts []huh.Option[string]) huh.
 	}
 	return huh.NewSelect[string]().Title(title).Description(desc).Options(opts...).
 		Value(&in.choice).Height(min(len(opts)+2, 10)).
-		Validate(func(string) error { _, err := in.Result(); return err })
+		Validate(func(s string) error { in.choice = s; _, err := in.Result(); return err })
 }
 
 // Result returns the typed value of the input (nil when left empty), or the

@@ -10,9 +10,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 
 	"charm.land/huh/v2"
+	"github.com/charmbracelet/colorprofile"
 
 	"mach/checks/answers"
 	"mach/checks/survey"
@@ -42,6 +44,9 @@ func Run(ctx context.Context, sh *app.Shared, in io.Reader, out io.Writer) error
 		return err
 	}
 	sh.Sheet = sheet
+	// Colours only where the output is a terminal that wants them: a screen
+	// reader or a pipe gets plain text.
+	out = colorprofile.NewWriter(out, os.Environ())
 	s := &session{ctx: ctx, sh: sh, in: &lineReader{r: bufio.NewReader(in)}, out: out}
 	err = s.run()
 	if errors.Is(err, errEnd) {
@@ -115,36 +120,10 @@ func (s *session) setup() error {
 		return err
 	}
 	province := provinces[i]
-	var unit units.Unit
-	for unit.Code == "" {
-		var query string
-		if err := s.ask(huh.NewInput().Title(tr.T("setup.pick_unit", province.Name)).Value(&query)); err != nil {
-			return err
-		}
-		found := s.sh.Units.Search(province.Code, query, 20)
-		if len(found) == 0 {
-			s.say("%s", tr.T("setup.no_match"))
-			continue
-		}
-		labels := make([]string, len(found)+1)
-		for i, u := range found {
-			labels[i] = u.Name + " (" + u.Code + ")"
-		}
-		labels[len(found)] = tr.T("plain.search_again")
-		i, err := s.choose(tr.T("plain.pick_result"), labels)
-		if err != nil {
-			return err
-		}
-		if i < len(found) {
-			unit = found[i]
-		}
+	unit, old, err := s.pickUnit(province)
+	if err != nil {
+		return err
 	}
-	old := s.sh.Units.FormedFrom(unit.Code)
-	s.say("%s", tr.T("setup.formed_from"))
-	for _, o := range old {
-		s.say("- %s %s (%s)", o.Code, o.Name, tr.T("setup.part_"+o.Part))
-	}
-	s.say("%s", tr.T("setup.formed_from_edit"))
 	body, err := answers.UnitBody(answers.Unit{Province: unit.Province, Code: unit.Code, Name: unit.Name})
 	if err != nil {
 		return err
@@ -169,6 +148,52 @@ func (s *session) setup() error {
 		}
 	}
 	return nil
+}
+
+// pickUnit asks for the unit by name, with or without diacritics, shows the
+// old units it was formed from and asks the officer to confirm it.
+func (s *session) pickUnit(province units.Province) (units.Unit, []units.OldUnit, error) {
+	tr := s.sh.Tr
+	for {
+		var query string
+		if err := s.ask(huh.NewInput().Title(tr.T("setup.pick_unit", province.Name)).Value(&query)); err != nil {
+			return units.Unit{}, nil, err
+		}
+		found := s.sh.Units.Search(province.Code, query, 20)
+		if len(found) == 0 {
+			s.say("%s", tr.T("setup.no_match"))
+			continue
+		}
+		labels := make([]string, len(found)+1)
+		for i, u := range found {
+			labels[i] = u.Name + " (" + u.Code + ")"
+		}
+		labels[len(found)] = tr.T("plain.search_again")
+		i, err := s.choose(tr.T("plain.pick_result"), labels)
+		if err != nil {
+			return units.Unit{}, nil, err
+		}
+		if i == len(found) {
+			continue
+		}
+		unit := found[i]
+		old := s.sh.Units.FormedFrom(unit.Code)
+		s.say("%s (%s)", unit.Name, unit.Code)
+		s.say("%s", tr.T("setup.formed_from"))
+		for _, o := range old {
+			s.say("- %s %s (%s)", o.Code, o.Name, tr.T("setup.part_"+o.Part))
+		}
+		if len(old) == 0 {
+			s.say("%s", tr.T("setup.formed_from_none"))
+		}
+		ok, err := s.choose(tr.T("plain.confirm_unit"), []string{tr.T("plain.unit_right"), tr.T("plain.search_again")})
+		if err != nil {
+			return units.Unit{}, nil, err
+		}
+		if ok == 0 {
+			return unit, old, nil
+		}
+	}
 }
 
 // save writes and applies the changes, saying so.
@@ -311,12 +336,10 @@ func (s *session) fillTable(q *survey.Question) error {
 
 func (s *session) rowText(q *survey.Question, r answers.Row) string {
 	var parts []string
-	for _, c := range q.Columns {
-		if v, ok := r.Values[c.ID]; ok && v != nil {
+	for _, id := range q.Summary {
+		c, ok := q.Column(id)
+		if v, has := r.Values[id]; ok && has && v != nil {
 			parts = append(parts, c.FormatValue(v, s.sh.Tr))
-		}
-		if len(parts) == 3 {
-			break
 		}
 	}
 	return strings.Join(parts, " · ")

@@ -117,6 +117,10 @@ func (m *Model) SetSize(w, h int) {
 // Table returns the table question shown.
 func (m Model) Table() *survey.Question { return m.q }
 
+// Saving reports whether a save or the detection of this computer is under
+// way.
+func (m Model) Saving() bool { return m.saving != "" }
+
 // Editing reports whether a row's editor is open.
 func (m Model) Editing() bool { return m.form != nil }
 
@@ -196,6 +200,7 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 		}
 		return m, nil
 	case detectedMsg:
+		m.saving = ""
 		if msg.err != nil {
 			m.sh.Log.Warn("this computer only partly detected", "err", msg.err)
 			m.status, m.isError = tr.T("rows.detect_partial"), false
@@ -232,6 +237,7 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 		}
 	case keyMatches(key, m.keys.ThisComputer):
 		m.status, m.isError = tr.T("rows.detecting"), false
+		m.saving = "detect"
 		detect := m.sh.Detect
 		return m, func() tea.Msg { row, err := detect(); return detectedMsg{row: row, err: err} }
 	case keyMatches(key, m.keys.Back):

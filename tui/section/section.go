@@ -76,6 +76,9 @@ func (m *Model) SetSize(w, h int) {
 // Section returns the section shown.
 func (m Model) Section() *survey.Section { return m.sec }
 
+// Saving reports whether a save is under way.
+func (m Model) Saving() bool { return m.saving != "" }
+
 // Editing reports whether a question's editor is open.
 func (m Model) Editing() bool { return m.form != nil }
 

@@ -109,6 +109,9 @@ func (m *Model) SetSize(w, h int) {
 	m.query.SetWidth(max(w-6, 10))
 }
 
+// Saving reports whether a save is under way.
+func (m Model) Saving() bool { return m.saving != "" }
+
 // Step returns the current step.
 func (m Model) Step() Step { return m.step }
 
