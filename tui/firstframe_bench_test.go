@@ -345,6 +345,7 @@ func BenchmarkFirstFrame(b *testing.B) {
 		b.ReportMetric(medianMs(checklists), "checklist-ms")
 		b.ReportMetric(medianMs(unitLists), "units-ms")
 		b.ReportMetric(medianMs(programs), "program-ms")
+		b.Logf("heaps %v", heaps)
 		b.ReportMetric(median(heaps), "mach-heap-MB")
 	})
 }
@@ -417,6 +418,7 @@ func BenchmarkFirstFrameRatio(b *testing.B) {
 	b.ReportMetric(machMs, "mach-ms")
 	b.ReportMetric(machMs/bareMs, "x-bare")
 	b.ReportMetric(median(bareHeaps), "bare-heap-MB")
+	b.Logf("heaps %v", machHeaps)
 	b.ReportMetric(median(machHeaps), "mach-heap-MB")
 	b.ReportMetric(loaded, "loaded-heap-MB")
 	b.ReportMetric(float64(load)/float64(time.Millisecond), "load-ms")

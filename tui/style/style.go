@@ -4,6 +4,8 @@
 package style
 
 import (
+	"strings"
+
 	"charm.land/bubbles/v2/help"
 	"charm.land/huh/v2"
 	"charm.land/lipgloss/v2"
@@ -72,14 +74,7 @@ func (s Styles) Bar(ratio float64, width int) string {
 	}
 	full := int(ratio*float64(width) + 0.5)
 	full = max(0, min(width, full))
-	done, todo := "", ""
-	for range full {
-		done += "#"
-	}
-	for range width - full {
-		todo += "."
-	}
-	return s.BarFull.Render(done) + s.BarEmpty.Render(todo)
+	return s.BarFull.Render(strings.Repeat("#", full)) + s.BarEmpty.Render(strings.Repeat(".", width-full))
 }
 
 // Form returns the huh theme for forms; huh picks its light or dark
