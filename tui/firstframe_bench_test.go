@@ -200,13 +200,15 @@ type running struct {
 	p    *tea.Program
 	done chan error
 	st   *store.Store
+	// goroutines is how many goroutines there were before the start.
+	goroutines int
 }
 
 // run starts m with the benchmark's options and returns once the program has
 // written its first frame.
 func run(b *testing.B, m tea.Model, st *store.Store) *running {
 	w := newFirstWrite()
-	r := &running{done: make(chan error, 1), st: st}
+	r := &running{done: make(chan error, 1), st: st, goroutines: runtime.NumGoroutine()}
 	r.p = tea.NewProgram(m,
 		tea.WithInput(nil), tea.WithOutput(w), tea.WithWindowSize(80, 24), tea.WithoutSignalHandler())
 	go func() {
@@ -222,7 +224,9 @@ func run(b *testing.B, m tea.Model, st *store.Store) *running {
 }
 
 // stop quits the program, waits for it and closes the store, which waits for
-// a load still reading it.
+// a load still reading it. It then waits for every goroutine the program
+// started to end, so that the next start does not find the last one's sheet
+// still held by its load command.
 func (r *running) stop(b *testing.B) {
 	r.p.Quit()
 	if err := <-r.done; err != nil {
@@ -232,6 +236,13 @@ func (r *running) stop(b *testing.B) {
 		if err := r.st.Close(); err != nil {
 			b.Fatal(err)
 		}
+	}
+	for deadline := time.Now().Add(10 * time.Second); runtime.NumGoroutine() > r.goroutines; {
+		if time.Now().After(deadline) {
+			b.Fatalf("%d goroutines still running after the program stopped, %d before it started",
+				runtime.NumGoroutine(), r.goroutines)
+		}
+		time.Sleep(time.Millisecond)
 	}
 }
 
@@ -345,7 +356,6 @@ func BenchmarkFirstFrame(b *testing.B) {
 		b.ReportMetric(medianMs(checklists), "checklist-ms")
 		b.ReportMetric(medianMs(unitLists), "units-ms")
 		b.ReportMetric(medianMs(programs), "program-ms")
-		b.Logf("heaps %v", heaps)
 		b.ReportMetric(median(heaps), "mach-heap-MB")
 	})
 }
@@ -418,7 +428,6 @@ func BenchmarkFirstFrameRatio(b *testing.B) {
 	b.ReportMetric(machMs, "mach-ms")
 	b.ReportMetric(machMs/bareMs, "x-bare")
 	b.ReportMetric(median(bareHeaps), "bare-heap-MB")
-	b.Logf("heaps %v", machHeaps)
 	b.ReportMetric(median(machHeaps), "mach-heap-MB")
 	b.ReportMetric(loaded, "loaded-heap-MB")
 	b.ReportMetric(float64(load)/float64(time.Millisecond), "load-ms")

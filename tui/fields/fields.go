@@ -148,9 +148,3 @@ func stringsOf(v any) []string {
 	}
 	return nil
 }
-
-// Form wraps fields in a one-page huh form with the given theme.
-func Form(theme huh.Theme, accessible bool, fs ...huh.Field) *huh.Form {
-	return huh.NewForm(huh.NewGroup(fs...)).WithTheme(theme).WithShowHelp(true).
-		WithShowErrors(true).WithAccessible(accessible)
-}

@@ -30,13 +30,13 @@ func (r *Row) Inputs() []*Input { return r.inputs }
 // Form builds the editor: one page per column, so that it fits a small
 // terminal; a column that depends on another is skipped while it does not
 // apply.
-func (r *Row) Form(theme huh.Theme) *huh.Form {
+func (r *Row) Form() *huh.Form {
 	groups := make([]*huh.Group, 0, len(r.inputs))
 	for _, in := range r.inputs {
 		q := in.q
 		groups = append(groups, huh.NewGroup(in.Field()).WithHideFunc(func() bool { return !r.Relevant(q) }))
 	}
-	return huh.NewForm(groups...).WithTheme(theme).WithShowHelp(true).WithShowErrors(true)
+	return huh.NewForm(groups...)
 }
 
 // Relevant reports whether column q applies, given what is entered so far.

@@ -78,7 +78,7 @@ func (s *session) run() error {
 // ask runs fields as an accessible form and fails with errEnd when the input
 // ended while it was asked.
 func (s *session) ask(fs ...huh.Field) error {
-	err := fields.Form(s.sh.Styles.Form(), true, fs...).WithInput(s.in).WithOutput(s.out).Run()
+	err := s.sh.Form(fs...).WithAccessible(true).WithInput(s.in).WithOutput(s.out).Run()
 	if err != nil {
 		return err
 	}

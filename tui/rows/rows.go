@@ -188,7 +188,7 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case app.SavedMsg:
 		if msg.Tag == m.saving && m.saving != "" {
-			m.saving = ""
+			m.saving, m.editor = "", nil
 			m.status, m.isError = tr.T("section.saved"), false
 		}
 		m.refresh()
@@ -197,6 +197,10 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 		if msg.Tag == m.saving {
 			m.saving = ""
 			m.status, m.isError = tr.T("error.save", msg.Err), true
+			if m.editor != nil {
+				// Open the row again with what the officer typed.
+				return m.reopen()
+			}
 		}
 		return m, nil
 	case detectedMsg:
@@ -270,8 +274,13 @@ func (m Model) confirmDelete(k tea.KeyPressMsg) (Model, tea.Cmd) {
 func (m Model) openEditor(id string, values map[string]any) (Model, tea.Cmd) {
 	m.editID = id
 	m.editor = fields.NewRow(m.q, values, m.sh.Tr)
-	m.form = m.editor.Form(m.sh.Styles.Form()).
-		WithWidth(max(m.width-4, 20)).WithHeight(max(m.height-4, 8)).WithKeyMap(app.FormKeys(m.sh.Tr))
+	return m.reopen()
+}
+
+// reopen shows the editor of the row being edited.
+func (m Model) reopen() (Model, tea.Cmd) {
+	m.form = m.sh.Theme(m.editor.Form()).
+		WithWidth(max(m.width-4, 20)).WithHeight(max(m.height-4, 8))
 	return m, m.form.Init()
 }
 
@@ -290,7 +299,7 @@ func (m Model) updateForm(msg tea.Msg) (Model, tea.Cmd) {
 		values, bad, err := m.editor.Values()
 		if err != nil {
 			m.status, m.isError = bad.Label.In(m.sh.Tr.Lang())+": "+err.Error(), true
-			return m, nil
+			return m.reopen()
 		}
 		body, err := answers.RowBody(values)
 		if err != nil {

@@ -57,6 +57,9 @@ type Model struct {
 	// list is shown.
 	editing *fields.Input
 	form    *huh.Form
+	// unsaved is the answer being saved; if the save fails its editor opens
+	// again with what the officer typed, so nothing entered is lost.
+	unsaved *fields.Input
 	saving  string
 	status  string
 	isError bool
@@ -99,7 +102,7 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case app.SavedMsg:
 		if msg.Tag == m.saving && m.saving != "" {
-			m.saving = ""
+			m.saving, m.unsaved = "", nil
 			m.status, m.isError = m.sh.Tr.T("section.saved"), false
 			m.cursor = min(m.cursor+1, max(len(m.visible())-1, 0))
 		}
@@ -108,6 +111,10 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 		if msg.Tag == m.saving {
 			m.saving = ""
 			m.status, m.isError = m.sh.Tr.T("error.save", msg.Err), true
+			if in := m.unsaved; in != nil {
+				m.unsaved = nil
+				return m.edit(in)
+			}
 		}
 		return m, nil
 	case tea.BackgroundColorMsg:
@@ -143,10 +150,14 @@ func (m Model) open(q *survey.Question) (Model, tea.Cmd) {
 		return m, func() tea.Msg { return app.OpenTableMsg{Table: id} }
 	}
 	current, _ := m.sh.Sheet.Value(q.ID)
-	m.editing = fields.NewInput(q, current, m.sh.Tr)
-	m.form = fields.Form(m.sh.Styles.Form(), false, m.editing.Field()).
-		WithWidth(max(m.width-4, 20)).WithKeyMap(app.FormKeys(m.sh.Tr))
 	m.status = ""
+	return m.edit(fields.NewInput(q, current, m.sh.Tr))
+}
+
+// edit opens the editor of an input.
+func (m Model) edit(in *fields.Input) (Model, tea.Cmd) {
+	m.editing = in
+	m.form = m.sh.Form(in.Field()).WithWidth(max(m.width-4, 20))
 	return m, m.form.Init()
 }
 
@@ -165,8 +176,9 @@ func (m Model) updateForm(msg tea.Msg) (Model, tea.Cmd) {
 		v, err := in.Result()
 		if err != nil {
 			m.status, m.isError = err.Error(), true
-			return m, nil
+			return m.edit(in)
 		}
+		m.unsaved = in
 		return m.save(in.Question(), v)
 	}
 	return m, cmd
@@ -196,6 +208,9 @@ func (m Model) View() string {
 	var b strings.Builder
 	b.WriteString(st.Title.Render(ansi.Truncate(fmt.Sprintf("%d. %s", m.sec.Number, m.sec.Title.In(tr.Lang())), w, "…")) + "\n")
 	if m.form != nil {
+		if m.status != "" {
+			b.WriteString(st.Error.Render(ansi.Wordwrap(m.status, w, " ")) + "\n")
+		}
 		b.WriteString("\n" + m.form.View() + "\n")
 		return st.App.Render(b.String())
 	}

@@ -78,3 +78,27 @@ func TestEscCancelsTheEditorWithoutSaving(t *testing.T) {
 		t.Fatal("a cancelled answer was kept")
 	}
 }
+
+func TestAFailedSaveKeepsWhatWasTyped(t *testing.T) {
+	m, sh := open(t, "unit")
+	d := apptest.Drive[Model](t, sh)
+	m = d.Send(m, apptest.Key("down")) // officer_name
+	m = d.Send(m, apptest.Key("enter"))
+	m = d.Type(m, "Lê Thị Hoa")
+	// The disk goes away: the save must fail and the editor come back with
+	// the name as typed.
+	if err := sh.Store.Close(); err != nil {
+		t.Fatal(err)
+	}
+	m = d.Send(m, apptest.Key("enter"))
+	view := ansi.Strip(m.View())
+	if !m.Editing() || !strings.Contains(view, "Lê Thị Hoa") {
+		t.Fatalf("after a failed save the editor must show the typed name:\n%s", view)
+	}
+	if !strings.Contains(view, "Chưa lưu được") {
+		t.Fatalf("the failure is not said:\n%s", view)
+	}
+	if _, ok := sh.Sheet.Value("officer_name"); ok {
+		t.Fatal("an answer that was not saved is shown as saved")
+	}
+}

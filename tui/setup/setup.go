@@ -277,7 +277,7 @@ func (m Model) openOfficer() (Model, tea.Cmd) {
 	if len(fs) == 0 {
 		return m, func() tea.Msg { return DoneMsg{} }
 	}
-	m.form = fields.Form(m.sh.Styles.Form(), false, fs...).WithWidth(max(m.width-4, 20)).WithKeyMap(app.FormKeys(m.sh.Tr))
+	m.form = m.sh.Form(fs...).WithWidth(max(m.width-4, 20))
 	return m, m.form.Init()
 }
 
