@@ -58,11 +58,13 @@ type Sheet struct {
 	// deleted holds the tombstone versions of deleted rows, so that an older
 	// version arriving later does not bring a row back.
 	deleted map[string]record.Version
+	// runs are the stored connectivity check runs, by record id.
+	runs map[string]record.Record
 }
 
 // New returns an empty sheet for checklist c.
 func New(c *survey.Checklist) *Sheet {
-	s := &Sheet{checklist: c, answers: map[string]answer{}, rows: map[string][]Row{}, tableByKind: map[string]string{}, deleted: map[string]record.Version{}}
+	s := &Sheet{checklist: c, answers: map[string]answer{}, rows: map[string][]Row{}, tableByKind: map[string]string{}, deleted: map[string]record.Version{}, runs: map[string]record.Record{}}
 	for _, sec := range c.Sections {
 		for _, q := range sec.Questions {
 			if q.Type == survey.TypeTable {
@@ -96,10 +98,28 @@ func (s *Sheet) Apply(r record.Record) (bool, error) {
 		return true, nil
 	case r.Kind == record.KindAnswer:
 		return true, s.applyAnswer(r)
+	case r.Kind == record.KindCheckRun:
+		if cur, ok := s.runs[r.ID]; !ok || r.Version.Compare(cur.Version) >= 0 {
+			s.runs[r.ID] = r
+		}
+		return true, nil
 	case s.tableByKind[r.Kind] != "":
 		return true, s.applyRow(s.tableByKind[r.Kind], r)
 	}
 	return false, nil
+}
+
+// CheckRuns returns the stored check runs, oldest first; deleted ones are
+// left out.
+func (s *Sheet) CheckRuns() []record.Record {
+	var out []record.Record
+	for _, r := range s.runs {
+		if !r.Deleted {
+			out = append(out, r)
+		}
+	}
+	slices.SortFunc(out, func(a, b record.Record) int { return strings.Compare(a.ID, b.ID) })
+	return out
 }
 
 func (s *Sheet) applyAnswer(r record.Record) error {

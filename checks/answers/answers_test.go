@@ -64,7 +64,7 @@ func TestApplyAnswersRowsAndUnit(t *testing.T) {
 	if st.Rows["equipment"] != 1 || st.Values["officer_name"] != "Bình" {
 		t.Fatalf("State = %+v", st)
 	}
-	if ok, _ := s.Apply(rec("check-run", record.NewID(time.Now()), 7, map[string]any{}, false)); ok {
+	if ok, _ := s.Apply(rec("hub-note", record.NewID(time.Now()), 7, map[string]any{}, false)); ok {
 		t.Fatal("a kind the sheet does not hold was taken")
 	}
 	if _, err := s.Apply(record.Record{ID: id, Kind: record.KindAnswer, Body: json.RawMessage(`[1,2]`), Version: record.Version{Time: 9}}); err == nil {
@@ -128,5 +128,21 @@ func TestBodiesRoundTrip(t *testing.T) {
 	rb, err := RowBody(map[string]any{"kind": "laptop", "year": nil})
 	if err != nil || string(rb) != `{"kind":"laptop"}` {
 		t.Fatalf("RowBody = %s, %v", rb, err)
+	}
+}
+
+func TestCheckRunsAreKeptInOrder(t *testing.T) {
+	s := New(checklist(t))
+	a := record.NewID(time.Unix(100, 0))
+	b := record.NewID(time.Unix(200, 0))
+	s.Apply(rec(record.KindCheckRun, b, 2, map[string]any{"network": "internet"}, false))
+	s.Apply(rec(record.KindCheckRun, a, 1, map[string]any{"network": "dedicated"}, false))
+	runs := s.CheckRuns()
+	if len(runs) != 2 || runs[0].ID != a || runs[1].ID != b {
+		t.Fatalf("runs = %+v", runs)
+	}
+	s.Apply(rec(record.KindCheckRun, a, 3, map[string]any{"network": "dedicated"}, true))
+	if runs := s.CheckRuns(); len(runs) != 1 || runs[0].ID != b {
+		t.Fatalf("after deleting a run: %+v", runs)
 	}
 }

@@ -15,6 +15,7 @@ const (
 	KindUnit       = "unit"
 	KindEquipment  = "equipment"
 	KindFormedFrom = "formed_from"
+	KindCheckRun   = "check-run"
 )
 
 // Record is one answer, table row or check run, as saved on a device and
