@@ -8,7 +8,8 @@ package assets
 
 import "embed"
 
-// FS holds every shipped data file, under units/, checklist/ and i18n/.
+// FS holds every shipped data file, under units/, checklist/, profiles/ and
+// i18n/.
 //
-//go:embed units/*.csv units/LICENSE-dvhcvn units/README.md checklist/*.yaml i18n/vi/*.yaml i18n/en/*.yaml
+//go:embed units/*.csv units/LICENSE-dvhcvn units/README.md checklist/*.yaml profiles/*.yaml i18n/vi/*.yaml i18n/en/*.yaml
 var FS embed.FS

@@ -21,6 +21,7 @@ package tui
 // records are loaded into the sheet, with everything the screens share.
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -168,17 +169,21 @@ func buildFixture(b *testing.B) string {
 	return path
 }
 
-// firstWrite is a program's output: it discards what is written and closes
-// written at the first write.
+// firstWrite is a program's output: it keeps a copy of the first write (the
+// first frame), closes written then, and discards the later writes.
 type firstWrite struct {
 	once    sync.Once
 	written chan struct{}
+	frame   []byte
 }
 
 func newFirstWrite() *firstWrite { return &firstWrite{written: make(chan struct{})} }
 
 func (w *firstWrite) Write(p []byte) (int, error) {
-	w.once.Do(func() { close(w.written) })
+	w.once.Do(func() {
+		w.frame = bytes.Clone(p)
+		close(w.written)
+	})
 	return len(p), nil
 }
 
@@ -200,6 +205,8 @@ type running struct {
 	p    *tea.Program
 	done chan error
 	st   *store.Store
+	// frame is the first frame as written.
+	frame []byte
 	// goroutines is how many goroutines there were before the start.
 	goroutines int
 }
@@ -217,6 +224,7 @@ func run(b *testing.B, m tea.Model, st *store.Store) *running {
 	}()
 	select {
 	case <-w.written:
+		r.frame = w.frame
 	case err := <-r.done:
 		b.Fatalf("the program stopped before its first frame: %v", err)
 	}
@@ -299,6 +307,15 @@ func startMach(b *testing.B, path string) (*running, machTimes) {
 	return r, t
 }
 
+// checkLoading fails unless frame is mach's loading screen, "Đang mở tệp dữ
+// liệu …", so that the benchmark never times a start that failed.
+func checkLoading(b *testing.B, frame []byte) {
+	b.Helper()
+	if !bytes.Contains(frame, []byte("Đang")) || !bytes.Contains(frame, []byte("mach.db")) {
+		b.Fatalf("the first frame is not the loading screen: %q", frame)
+	}
+}
+
 // heapInuseMB reads the heap in use, in MB.
 func heapInuseMB() float64 {
 	var ms runtime.MemStats
@@ -344,6 +361,7 @@ func BenchmarkFirstFrame(b *testing.B) {
 			r, t := startMach(b, path)
 			b.StopTimer()
 			heaps = append(heaps, heapInuseMB())
+			checkLoading(b, r.frame)
 			opens = append(opens, t.open)
 			checklists = append(checklists, t.checklist-t.open)
 			unitLists = append(unitLists, t.units-t.checklist)
@@ -383,6 +401,7 @@ func BenchmarkFirstFrameRatio(b *testing.B) {
 		b.StopTimer()
 		mach = append(mach, t.frame)
 		machHeaps = append(machHeaps, heapInuseMB())
+		checkLoading(b, r.frame)
 		r.stop(b)
 		runtime.GC()
 		b.StartTimer()
