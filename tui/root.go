@@ -9,6 +9,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"mach/checks/answers"
+	"mach/checks/units"
 	"mach/tui/app"
 	"mach/tui/home"
 	"mach/tui/rows"
@@ -29,9 +30,11 @@ const (
 	screenFailed
 )
 
-// loadedMsg carries the answers read from the store at start.
+// loadedMsg carries what is read after the first frame: the answers from
+// the store and, unless given, the list of units.
 type loadedMsg struct {
 	sheet *answers.Sheet
+	units *units.Directory
 	err   error
 }
 
@@ -64,12 +67,22 @@ func (r *Root) Init() tea.Cmd {
 	return tea.Batch(tea.RequestBackgroundColor, loadCmd(r.sh))
 }
 
-// loadCmd reads the answers from the store.
+// loadCmd reads the answers from the store and, when the caller did not
+// give it, the list of units: both after the first frame, so that mach shows
+// itself at once whatever the size of its data.
 func loadCmd(sh *app.Shared) tea.Cmd {
-	st, c, log := sh.Store, sh.Checklist, sh.Log
+	st, c, log, dir := sh.Store, sh.Checklist, sh.Log, sh.Units
 	return func() tea.Msg {
 		sheet, err := app.LoadSheet(st, c, log)
-		return loadedMsg{sheet: sheet, err: err}
+		if err != nil {
+			return loadedMsg{err: err}
+		}
+		if dir == nil {
+			if dir, err = units.Load(); err != nil {
+				return loadedMsg{err: err}
+			}
+		}
+		return loadedMsg{sheet: sheet, units: dir}
 	}
 }
 
@@ -92,7 +105,7 @@ func (r *Root) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			r.err, r.active = msg.err, screenFailed
 			return r, nil
 		}
-		r.sh.Sheet = msg.sheet
+		r.sh.Sheet, r.sh.Units = msg.sheet, msg.units
 		r.home = home.New(r.sh)
 		if msg.sheet.Unit().Code == "" {
 			r.setup = setup.New(r.sh)

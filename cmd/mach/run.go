@@ -36,6 +36,11 @@ func runChecklist(cmd *cobra.Command, _ []string) error {
 	}
 	sh.Store = st
 	if plainFlag {
+		dir, err := units.Load()
+		if err != nil {
+			return userError{sentence: e.tr.T("cli.bad_units", err), err: err}
+		}
+		sh.Units = dir
 		return plain.Run(cmd.Context(), sh, cmd.InOrStdin(), cmd.OutOrStdout())
 	}
 	p := tea.NewProgram(tui.New(sh), tea.WithContext(cmd.Context()))
@@ -46,19 +51,15 @@ func runChecklist(cmd *cobra.Command, _ []string) error {
 	return nil
 }
 
-// shared loads what every screen needs except the store and the answers.
+// shared loads what every screen needs except the store, the answers and
+// the list of units, which the interface reads after its first frame.
 func shared(e env) (*app.Shared, error) {
 	checklist, err := survey.Default()
 	if err != nil {
 		return nil, userError{sentence: e.tr.T("cli.bad_checklist", err), err: err}
 	}
-	dir, err := units.Load()
-	if err != nil {
-		return nil, userError{sentence: e.tr.T("cli.bad_units", err), err: err}
-	}
 	return &app.Shared{
 		Checklist: checklist,
-		Units:     dir,
 		Tr:        e.tr,
 		Styles:    style.New(true),
 		Log:       e.log,

@@ -114,7 +114,12 @@ func Open(path string, opts Options) (*Store, error) {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
 	s := &Store{db: db, path: path, now: opts.Now}
-	if err := db.Update(s.initialise); err != nil {
+	// A file already set up is only read on open: no write, no fsync.
+	err = db.View(s.readIdentity)
+	if errors.Is(err, errNotSetUp) {
+		err = db.Update(s.initialise)
+	}
+	if err != nil {
 		db.Close()
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
@@ -129,6 +134,23 @@ func isFileError(err error) bool {
 	return errors.As(err, &pathErr) || errors.As(err, &sysErr)
 }
 
+// errNotSetUp means the file lacks buckets or meta data: a new file.
+var errNotSetUp = errors.New("data file not set up")
+
+// readIdentity reads the device id of a file already set up and checks its
+// schema; a file that is not fully set up gives errNotSetUp.
+func (s *Store) readIdentity(tx *bbolt.Tx) error {
+	for _, name := range [][]byte{bucketMeta, bucketRecords, bucketOutbox} {
+		if tx.Bucket(name) == nil {
+			return errNotSetUp
+		}
+	}
+	if tx.Bucket(bucketMeta).Get([]byte(MetaSchema)) == nil {
+		return errNotSetUp
+	}
+	return s.checkSchema(tx.Bucket(bucketMeta))
+}
+
 // initialise creates the buckets and the device identity of a new file, and
 // checks the schema of an existing one.
 func (s *Store) initialise(tx *bbolt.Tx) error {
@@ -138,19 +160,8 @@ func (s *Store) initialise(tx *bbolt.Tx) error {
 		}
 	}
 	meta := tx.Bucket(bucketMeta)
-	if schema := meta.Get([]byte(MetaSchema)); schema != nil {
-		n, err := strconv.Atoi(string(schema))
-		if err != nil {
-			return fmt.Errorf("%w: schema %q", ErrNotDataFile, schema)
-		}
-		if n > SchemaVersion {
-			return fmt.Errorf("%w (schema %d, this mach knows %d)", ErrNewerSchema, n, SchemaVersion)
-		}
-		s.device = string(meta.Get([]byte(MetaDevice)))
-		if s.device == "" {
-			return fmt.Errorf("%w: no device id", ErrNotDataFile)
-		}
-		return nil
+	if meta.Get([]byte(MetaSchema)) != nil {
+		return s.checkSchema(meta)
 	}
 	s.device = record.NewID(s.now())
 	for k, v := range map[string]string{
@@ -164,6 +175,23 @@ func (s *Store) initialise(tx *bbolt.Tx) error {
 		if err := meta.Put([]byte(k), []byte(v)); err != nil {
 			return fmt.Errorf("write meta %s: %w", k, err)
 		}
+	}
+	return nil
+}
+
+// checkSchema refuses a file of a newer schema and reads the device id.
+func (s *Store) checkSchema(meta *bbolt.Bucket) error {
+	schema := meta.Get([]byte(MetaSchema))
+	n, err := strconv.Atoi(string(schema))
+	if err != nil {
+		return fmt.Errorf("%w: schema %q", ErrNotDataFile, schema)
+	}
+	if n > SchemaVersion {
+		return fmt.Errorf("%w (schema %d, this mach knows %d)", ErrNewerSchema, n, SchemaVersion)
+	}
+	s.device = string(meta.Get([]byte(MetaDevice)))
+	if s.device == "" {
+		return fmt.Errorf("%w: no device id", ErrNotDataFile)
 	}
 	return nil
 }
