@@ -12,6 +12,7 @@ import (
 	"mach/checks/units"
 	"mach/tui/app"
 	"mach/tui/home"
+	"mach/tui/netcheck"
 	"mach/tui/rows"
 	"mach/tui/section"
 	"mach/tui/setup"
@@ -27,6 +28,7 @@ const (
 	screenHome
 	screenSection
 	screenRows
+	screenChecks
 	screenFailed
 )
 
@@ -46,6 +48,7 @@ type Root struct {
 	home          home.Model
 	section       section.Model
 	rows          rows.Model
+	checks        netcheck.Model
 	width, height int
 	err           error
 	quit          key.Binding
@@ -90,7 +93,8 @@ func loadCmd(sh *app.Shared) tea.Cmd {
 func (r *Root) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.KeyPressMsg:
-		if key.Matches(msg, r.quit) {
+		// Ctrl+C stops running checks first, and mach only after.
+		if key.Matches(msg, r.quit) && !(r.active == screenChecks && r.checks.Running()) {
 			return r, tea.Quit
 		}
 	case tea.WindowSizeMsg:
@@ -142,6 +146,11 @@ func (r *Root) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			r.resize()
 		}
 		return r, nil
+	case app.OpenChecksMsg:
+		r.checks = netcheck.New(r.sh)
+		r.active = screenChecks
+		r.resize()
+		return r, nil
 	case app.OpenTableMsg:
 		if q, ok := r.sh.Checklist.Question(msg.Table); ok {
 			r.rows = rows.New(r.sh, q)
@@ -165,6 +174,8 @@ func (r *Root) forward(msg tea.Msg) tea.Cmd {
 		r.section, cmd = r.section.Update(msg)
 	case screenRows:
 		r.rows, cmd = r.rows.Update(msg)
+	case screenChecks:
+		r.checks, cmd = r.checks.Update(msg)
 	}
 	return cmd
 }
@@ -180,6 +191,8 @@ func (r *Root) resize() {
 		r.section.SetSize(r.width, r.height)
 	case screenRows:
 		r.rows.SetSize(r.width, r.height)
+	case screenChecks:
+		r.checks.SetSize(r.width, r.height)
 	}
 }
 
@@ -200,6 +213,8 @@ func (r *Root) View() tea.View {
 		s = r.section.View()
 	case screenRows:
 		s = r.rows.View()
+	case screenChecks:
+		s = r.checks.View()
 	}
 	v := tea.NewView(s)
 	v.AltScreen = true

@@ -9,6 +9,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"mach/checks/inventory"
+	"mach/checks/probe"
+	"mach/checks/profile"
 	"mach/checks/survey"
 	"mach/checks/units"
 	"mach/tui"
@@ -58,12 +60,19 @@ func shared(e env) (*app.Shared, error) {
 	if err != nil {
 		return nil, userError{sentence: e.tr.T("cli.bad_checklist", err), err: err}
 	}
+	checkProfile, err := profile.Default()
+	if err != nil {
+		return nil, userError{sentence: e.tr.T("cli.bad_profile", err), err: err}
+	}
 	return &app.Shared{
-		Checklist: checklist,
-		Tr:        e.tr,
-		Styles:    style.New(true),
-		Log:       e.log,
-		Detect:    detectThisComputer,
+		Checklist:  checklist,
+		Profile:    checkProfile,
+		Probes:     probe.All(),
+		Interfaces: inventory.UpInterfaces,
+		Tr:         e.tr,
+		Styles:     style.New(true),
+		Log:        e.log,
+		Detect:     detectThisComputer,
 	}, nil
 }
 

@@ -15,6 +15,8 @@ import (
 
 	"mach/assets/i18n"
 	"mach/checks/answers"
+	"mach/checks/probe"
+	"mach/checks/profile"
 	"mach/checks/survey"
 	"mach/checks/units"
 	"mach/sync/record"
@@ -33,7 +35,18 @@ type Shared struct {
 	Log       *slog.Logger
 	// Detect proposes this computer's own equipment row; nil hides the offer.
 	Detect func() (map[string]any, error)
+	// Profile is the connectivity check profile; nil hides the checks.
+	Profile *profile.Profile
+	// Probes run the profile's checks, by name.
+	Probes map[string]probe.Func
+	// HubURL is the province hub's base URL; empty until enrolled.
+	HubURL string
+	// Interfaces counts the working network interfaces, for the diagnosis.
+	Interfaces func() int
 }
+
+// OpenChecksMsg asks the root to open the connectivity checks.
+type OpenChecksMsg struct{}
 
 // Change is one record write of a save.
 type Change struct {

@@ -18,22 +18,25 @@ import (
 
 // KeyMap are the home screen's keys.
 type KeyMap struct {
-	Up, Down, Open, Help, Quit key.Binding
+	Up, Down, Open, Checks, Help, Quit key.Binding
 }
 
 // NewKeyMap builds the key map with help in the officer's language.
 func NewKeyMap(tr *i18n.Translator) KeyMap {
 	return KeyMap{
-		Up:   key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", tr.T("key.up"))),
-		Down: key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", tr.T("key.down"))),
-		Open: key.NewBinding(key.WithKeys("enter", "right", "l"), key.WithHelp("enter", tr.T("key.open"))),
-		Help: key.NewBinding(key.WithKeys("?"), key.WithHelp("?", tr.T("key.help"))),
-		Quit: key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", tr.T("key.quit"))),
+		Up:     key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", tr.T("key.up"))),
+		Down:   key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", tr.T("key.down"))),
+		Open:   key.NewBinding(key.WithKeys("enter", "right", "l"), key.WithHelp("enter", tr.T("key.open"))),
+		Checks: key.NewBinding(key.WithKeys("c"), key.WithHelp("c", tr.T("key.checks"))),
+		Help:   key.NewBinding(key.WithKeys("?"), key.WithHelp("?", tr.T("key.help"))),
+		Quit:   key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", tr.T("key.quit"))),
 	}
 }
 
 // ShortHelp is the one-line help.
-func (k KeyMap) ShortHelp() []key.Binding { return []key.Binding{k.Up, k.Down, k.Open, k.Help, k.Quit} }
+func (k KeyMap) ShortHelp() []key.Binding {
+	return []key.Binding{k.Up, k.Down, k.Open, k.Checks, k.Help, k.Quit}
+}
 
 // FullHelp is the expanded help.
 func (k KeyMap) FullHelp() [][]key.Binding { return [][]key.Binding{k.ShortHelp()} }
@@ -50,7 +53,9 @@ type Model struct {
 
 // New returns the home screen.
 func New(sh *app.Shared) Model {
-	return Model{sh: sh, keys: NewKeyMap(sh.Tr), help: sh.Styles.Help(), width: 80, height: 24}
+	m := Model{sh: sh, keys: NewKeyMap(sh.Tr), help: sh.Styles.Help(), width: 80, height: 24}
+	m.keys.Checks.SetEnabled(sh.Profile != nil)
+	return m
 }
 
 // SetSize sets the screen size.
@@ -81,6 +86,8 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 		case key.Matches(msg, m.keys.Open):
 			id := m.sh.Checklist.Sections[m.cursor].ID
 			return m, func() tea.Msg { return app.OpenSectionMsg{Section: id} }
+		case key.Matches(msg, m.keys.Checks) && m.sh.Profile != nil:
+			return m, func() tea.Msg { return app.OpenChecksMsg{} }
 		case key.Matches(msg, m.keys.Help):
 			m.help.ShowAll = !m.help.ShowAll
 		case key.Matches(msg, m.keys.Quit):

@@ -16,6 +16,7 @@ import (
 
 	"mach/assets/i18n"
 	"mach/checks/answers"
+	"mach/checks/evidence"
 	"mach/checks/survey"
 	"mach/sync/record"
 	"mach/sync/store"
@@ -25,22 +26,25 @@ import (
 
 // KeyMap are the section screen's keys.
 type KeyMap struct {
-	Up, Down, Edit, Back, Help key.Binding
+	Up, Down, Edit, Checks, Back, Help key.Binding
 }
 
 // NewKeyMap builds the key map with help in the officer's language.
 func NewKeyMap(tr *i18n.Translator) KeyMap {
 	return KeyMap{
-		Up:   key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", tr.T("key.up"))),
-		Down: key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", tr.T("key.down"))),
-		Edit: key.NewBinding(key.WithKeys("enter", "right", "l"), key.WithHelp("enter", tr.T("key.answer"))),
-		Back: key.NewBinding(key.WithKeys("esc", "left", "h"), key.WithHelp("esc", tr.T("key.back"))),
-		Help: key.NewBinding(key.WithKeys("?"), key.WithHelp("?", tr.T("key.help"))),
+		Up:     key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", tr.T("key.up"))),
+		Down:   key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", tr.T("key.down"))),
+		Edit:   key.NewBinding(key.WithKeys("enter", "right", "l"), key.WithHelp("enter", tr.T("key.answer"))),
+		Checks: key.NewBinding(key.WithKeys("c"), key.WithHelp("c", tr.T("key.checks"))),
+		Back:   key.NewBinding(key.WithKeys("esc", "left", "h"), key.WithHelp("esc", tr.T("key.back"))),
+		Help:   key.NewBinding(key.WithKeys("?"), key.WithHelp("?", tr.T("key.help"))),
 	}
 }
 
 // ShortHelp is the one-line help.
-func (k KeyMap) ShortHelp() []key.Binding { return []key.Binding{k.Up, k.Down, k.Edit, k.Back, k.Help} }
+func (k KeyMap) ShortHelp() []key.Binding {
+	return []key.Binding{k.Up, k.Down, k.Edit, k.Checks, k.Back, k.Help}
+}
 
 // FullHelp is the expanded help.
 func (k KeyMap) FullHelp() [][]key.Binding { return [][]key.Binding{k.ShortHelp()} }
@@ -67,8 +71,14 @@ type Model struct {
 
 // New returns the screen of section sec.
 func New(sh *app.Shared, sec *survey.Section) Model {
-	return Model{sh: sh, sec: sec, keys: NewKeyMap(sh.Tr), help: sh.Styles.Help(), width: 80, height: 24}
+	m := Model{sh: sh, sec: sec, keys: NewKeyMap(sh.Tr), help: sh.Styles.Help(), width: 80, height: 24}
+	// The links section is where the checks' evidence belongs.
+	m.keys.Checks.SetEnabled(sec.ID == linksSection && sh.Profile != nil)
+	return m
 }
+
+// linksSection is the section the connectivity checks are attached to.
+const linksSection = "links"
 
 // SetSize sets the screen size.
 func (m *Model) SetSize(w, h int) {
@@ -133,6 +143,8 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 			m.cursor = (m.cursor + 1) % len(qs)
 		case key.Matches(msg, m.keys.Edit) && len(qs) > 0:
 			return m.open(qs[min(m.cursor, len(qs)-1)])
+		case key.Matches(msg, m.keys.Checks):
+			return m, func() tea.Msg { return app.OpenChecksMsg{} }
 		case key.Matches(msg, m.keys.Back):
 			return m, app.Back
 		case key.Matches(msg, m.keys.Help):
@@ -235,6 +247,9 @@ func (m Model) View() string {
 			b.WriteString("  " + label + " " + val + "\n")
 		}
 	}
+	if m.keys.Checks.Enabled() {
+		b.WriteString("\n" + m.checksView(w))
+	}
 	if m.status != "" {
 		s := st.Status
 		if m.isError {
@@ -260,4 +275,34 @@ func (m Model) answerText(q *survey.Question) string {
 		return st.Muted.Render(tr.T("section.unanswered"))
 	}
 	return q.FormatValue(v, tr)
+}
+
+// checksView shows the latest connectivity check of each network, the
+// evidence attached to the links section.
+func (m Model) checksView(w int) string {
+	tr, st := m.sh.Tr, m.sh.Styles
+	latest := map[string]evidence.Evidence{}
+	var order []string
+	for _, rec := range m.sh.Sheet.CheckRuns() {
+		e, err := evidence.Decode(rec.Body)
+		if err != nil {
+			continue
+		}
+		if _, seen := latest[e.Network]; !seen {
+			order = append(order, e.Network)
+		}
+		latest[e.Network] = e
+	}
+	if len(order) == 0 {
+		return st.Muted.Render(ansi.Truncate(tr.T("netcheck.links_none"), w, "…")) + "\n"
+	}
+	var b strings.Builder
+	b.WriteString(st.Muted.Render(ansi.Truncate(tr.T("netcheck.links_title"), w, "…")) + "\n")
+	for _, n := range order {
+		e := latest[n]
+		pass, warn, fail, _ := e.Counts()
+		line := tr.T("netcheck.summary", tr.DateTime(e.Started), tr.T("netcheck.network."+n), pass, warn, fail)
+		b.WriteString("  " + ansi.Truncate(line, w-2, "…") + "\n")
+	}
+	return b.String()
 }

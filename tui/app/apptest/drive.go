@@ -83,6 +83,14 @@ func (d *Driver[M]) Send(m M, msg tea.Msg) M {
 	}
 }
 
+// Post gives msg to the screen and starts its commands without waiting for
+// them: their messages are fed back by the next Send.
+func (d *Driver[M]) Post(m M, msg tea.Msg) M {
+	m, cmd := d.update(m, msg)
+	d.spawn(cmd)
+	return m
+}
+
 // Type sends each key of text.
 func (d *Driver[M]) Type(m M, text string) M {
 	for _, k := range Keys(text) {
