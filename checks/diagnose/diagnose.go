@@ -42,6 +42,9 @@ type Input struct {
 	// Interfaces counts this computer's network interfaces that are up and
 	// have an address other than loopback; -1 when unknown.
 	Interfaces int
+	// Cancelled says the run was stopped before every probe finished, so
+	// that what was not measured is not taken for good news.
+	Cancelled bool
 }
 
 // Finding is one conclusion: the cause and the next step.
@@ -76,9 +79,12 @@ func Diagnose(in Input, tr *i18n.Translator) []Finding {
 		}
 	}
 	if len(out) == 0 {
-		if worst(in.Results) == probe.Pass {
+		switch {
+		case in.Cancelled && worst(in.Results) != probe.Fail:
+			out = append(out, Finding{Rule: "incomplete", Verdict: probe.Warn})
+		case worst(in.Results) == probe.Pass:
 			out = append(out, Finding{Rule: "all_good", Verdict: probe.Pass})
-		} else {
+		default:
 			out = append(out, Finding{Rule: "unexplained", Verdict: worst(in.Results), Targets: failing(in.Results)})
 		}
 	}

@@ -86,6 +86,10 @@ func TestEachRule(t *testing.T) {
 			res("hub", "tcp", pass, probe.ReasonOK),
 			{Target: "hub", Probe: "throughput", Verdict: pass, Reason: probe.ReasonOK, Figures: map[string]float64{"download_mbps": 19}},
 		}}, []string{"all_good"}, nil},
+		{"a run stopped before the end is not good news", Input{Network: Internet, Interfaces: 1, Cancelled: true, Targets: targets, Results: []probe.Result{
+			res("hub", "tcp", pass, probe.ReasonOK),
+			res("portal", "http", probe.Skip, probe.ReasonCancelled),
+		}}, []string{"incomplete"}, nil},
 		{"a failure no rule explains", Input{Network: Internet, Interfaces: 1, Targets: targets, Results: []probe.Result{
 			res("hub", "tcp", probe.Fail, probe.ReasonTCPRefused),
 			res("portal", "tcp", probe.Fail, probe.ReasonTCPRefused),

@@ -27,7 +27,8 @@ type Evidence struct {
 // bandwidth from the survey (0 when unknown), interfaces the count of
 // working network interfaces (-1 when unknown).
 func New(run runner.Run, p *profile.Profile, contracted float64, interfaces int, tr *i18n.Translator) Evidence {
-	in := diagnose.Input{Network: run.Network, Results: run.Results, ContractedMbps: contracted, Interfaces: interfaces}
+	in := diagnose.Input{Network: run.Network, Results: run.Results, ContractedMbps: contracted,
+		Interfaces: interfaces, Cancelled: run.Cancelled}
 	for _, t := range p.For(run.Network) {
 		in.Targets = append(in.Targets, diagnose.Target{Name: t.Name, Networks: t.Networks, Hub: t.Hub})
 	}

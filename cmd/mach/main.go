@@ -8,24 +8,67 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"strconv"
 	"strings"
+
+	"github.com/spf13/cobra"
 
 	"mach/assets/i18n"
 )
 
 func main() {
 	root := newRootCommand()
-	if err := root.Execute(); err != nil {
-		tr := translatorForError()
+	cmd, err := root.ExecuteC()
+	if err == nil {
+		return
+	}
+	code := errorExit(cmd)
+	var exit exitCode
+	if errors.As(err, &exit) {
+		code = exit.code
+		err = exit.err
+	}
+	if err != nil {
 		var plain userError
 		if errors.As(err, &plain) {
 			fmt.Fprintln(os.Stderr, plain.sentence)
 		} else {
-			fmt.Fprintln(os.Stderr, tr.T("cli.error", err))
+			fmt.Fprintln(os.Stderr, translatorForError().T("cli.error", err))
 		}
-		os.Exit(1)
 	}
+	os.Exit(code)
 }
+
+// errorExitAnnotation, in a command's Annotations, is the exit status of
+// that command when it fails before saying one of its own (a bad flag, a
+// bad language); 1 when absent.
+const errorExitAnnotation = "mach/error-exit"
+
+// errorExit is the exit status for an error of cmd that carries none.
+func errorExit(cmd *cobra.Command) int {
+	if cmd != nil {
+		if n, err := strconv.Atoi(cmd.Annotations[errorExitAnnotation]); err == nil {
+			return n
+		}
+	}
+	return 1
+}
+
+// exitCode is a command's exit status, with the error to say first when
+// err is not nil (a userError is said as its sentence).
+type exitCode struct {
+	code int
+	err  error
+}
+
+func (e exitCode) Error() string {
+	if e.err == nil {
+		return fmt.Sprintf("exit status %d", e.code)
+	}
+	return e.err.Error()
+}
+
+func (e exitCode) Unwrap() error { return e.err }
 
 // translatorForError picks the language for help texts and for a message
 // printed after the command failed, when the flags may not have been parsed:
