@@ -1,0 +1,98 @@
+// Package protocol is the wire format between a laptop and the province hub:
+// JSON over HTTPS, the paths, the request and answer bodies, the limits and
+// the error codes. Both sides import it so that they cannot disagree.
+//
+// It holds types and constants only, no behaviour.
+package protocol
+
+import (
+	"mach/sync/record"
+)
+
+// Paths of the hub's API. Every request but enrolment carries the device's
+// (or a coordinator's) token as "Authorization: Bearer TOKEN".
+const (
+	PathEnroll = "/v1/enroll"
+	PathPush   = "/v1/push"
+	PathPull   = "/v1/pull"
+	// PathSpeed is where the hub mounts the latency and throughput handler
+	// of the connectivity checks (checks/speed).
+	PathSpeed = "/speed"
+)
+
+// Limits a push must respect; the hub refuses a larger one with 413.
+const (
+	// MaxBatchEntries is the most outbox entries in one push.
+	MaxBatchEntries = 500
+	// MaxBodyBytes is the largest request body the hub reads.
+	MaxBodyBytes = 4 << 20
+	// MaxPullRecords is the most records one pull answers with.
+	MaxPullRecords = 1000
+)
+
+// EnrollRequest exchanges a one-time enrolment code for a device token.
+type EnrollRequest struct {
+	// Code is the one-time code the coordinator gave, as typed.
+	Code string `json:"code"`
+	// Device is the laptop's device id (its store's ULID).
+	Device string `json:"device"`
+	// Name describes the laptop (host name), for the coordinator's list.
+	Name string `json:"name,omitempty"`
+}
+
+// EnrollResponse is the hub's answer to a good code.
+type EnrollResponse struct {
+	// Token is the device's secret: 256 random bits, base64url. The hub
+	// keeps only its hash.
+	Token string `json:"token"`
+	// Unit is the 5-digit code the device may write.
+	Unit string `json:"unit"`
+	// Province is the hub's province code.
+	Province string `json:"province"`
+}
+
+// PushRequest carries a batch of outbox entries of one device and epoch, in
+// seq order.
+type PushRequest struct {
+	Device  string         `json:"device"`
+	Epoch   uint32         `json:"epoch"`
+	Entries []record.Entry `json:"entries"`
+}
+
+// PushResponse says what the hub holds of the device's epoch: every seq up
+// to Acked, without gaps. A replayed batch gets the same answer.
+type PushResponse struct {
+	Epoch uint32 `json:"epoch"`
+	Acked uint64 `json:"acked"`
+}
+
+// PullResponse carries records of the device's unit written by other
+// devices, after the cursor the device sent (query parameter "after").
+type PullResponse struct {
+	Records []record.Record `json:"records"`
+	// Cursor is the hub-assigned position to send as "after" next time.
+	Cursor uint64 `json:"cursor"`
+	// More says there are more records after Cursor: pull again.
+	More bool `json:"more"`
+}
+
+// Error is the body of every error answer.
+type Error struct {
+	// Code is stable: callers branch on it.
+	Code string `json:"code"`
+	// Message says what happened, in English, for logs.
+	Message string `json:"message"`
+}
+
+// Error codes, with the HTTP status they come with.
+const (
+	CodeBadRequest   = "bad_request"    // 400: malformed JSON or fields
+	CodeUnauthorized = "unauthorized"   // 401: no token, or a wrong or revoked one
+	CodeForbidden    = "forbidden"      // 403: another unit's records
+	CodeNotFound     = "not_found"      // 404
+	CodeBadCode      = "bad_code"       // 403: enrolment code unknown, used or expired
+	CodeTooLarge     = "too_large"      // 413: body or batch over the limits
+	CodeTooMany      = "too_many"       // 429: with Retry-After
+	CodeGap          = "gap"            // 409: the batch does not follow what the hub holds
+	CodeInternal     = "internal_error" // 500
+)
