@@ -53,7 +53,7 @@ func verifyChain(s Spec, host string, certs []*x509.Certificate) (Reason, error)
 	if !measured || (why != ReasonTLSExpired && why != ReasonTLSNotYetValid) {
 		return why, err
 	}
-	trueNow := now.Add(time.Duration(offset * float64(time.Millisecond)))
+	trueNow := now.Add(msDuration(offset))
 	err2 := verifyAt(s.Roots, host, certs, trueNow)
 	if err2 == nil {
 		return ReasonTLSClockWrong, fmt.Errorf("valid at NTP time %s, not at the laptop's %s: %w",

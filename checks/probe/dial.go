@@ -44,6 +44,27 @@ func dialTCP(ctx context.Context, host string, port int) (net.Conn, time.Duratio
 	return conn, done.Sub(begun), nil
 }
 
+// connectTarget connects to the target of s, as the TCP and TLS probes do,
+// and puts in r the address that answered and connect_ms. It returns the
+// connection and the host it was made to; without one, it finishes r (skip
+// with no_target, or fail with the reason the connect failed) and returns
+// ok false.
+func connectTarget(ctx context.Context, s Spec, r *Result) (conn net.Conn, host string, ok bool) {
+	host, port, err := s.dialTarget()
+	if err != nil {
+		*r = s.finish(*r, Skip, ReasonNoTarget, err)
+		return nil, "", false
+	}
+	conn, connect, err := dialTCP(ctx, host, port)
+	if err != nil {
+		*r = s.finish(*r, Fail, dialReason(ctx, err), err)
+		return nil, "", false
+	}
+	r.Details["address"] = remoteIP(conn)
+	r.Figures["connect_ms"] = durMS(connect)
+	return conn, host, true
+}
+
 // remoteIP is the address a connection reached, without its port.
 func remoteIP(conn net.Conn) string {
 	if a, ok := conn.RemoteAddr().(*net.TCPAddr); ok {

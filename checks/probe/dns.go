@@ -23,7 +23,7 @@ import (
 // (500 by default).
 func DNS(ctx context.Context, s Spec) Result {
 	r := s.start("dns")
-	ctx, cancel := bounded(ctx)
+	ctx, cancel := bounded(ctx, DefaultTimeout)
 	defer cancel()
 	host, _, err := s.dialTarget()
 	if err != nil {

@@ -15,7 +15,7 @@ import (
 func TestDNS(t *testing.T) {
 	zone := startDNS(t, byFirstLabel)
 	empty := startDNS(t, nothingExists)
-	silent := silentDNS(t)
+	silent := silentUDP(t)
 	cases := []struct {
 		name       string
 		system     string // the system resolver's server
@@ -83,7 +83,7 @@ func TestDNS(t *testing.T) {
 // TestDNSCancelled checks that a probe whose caller gives up says so, and
 // returns at once, while the server is silent.
 func TestDNSCancelled(t *testing.T) {
-	silent := silentDNS(t)
+	silent := silentUDP(t)
 	useSystemDNS(t, silent)
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()

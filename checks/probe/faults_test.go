@@ -89,7 +89,7 @@ func TestRefused(t *testing.T) {
 // TestDefaultTimeout checks that a context without a deadline gets one.
 func TestDefaultTimeout(t *testing.T) {
 	t.Parallel()
-	ctx, cancel := bounded(context.Background())
+	ctx, cancel := bounded(context.Background(), DefaultTimeout)
 	defer cancel()
 	deadline, ok := ctx.Deadline()
 	if left := time.Until(deadline); !ok || left > DefaultTimeout || left < DefaultTimeout-time.Second {
@@ -97,7 +97,7 @@ func TestDefaultTimeout(t *testing.T) {
 	}
 	near, cancel2 := context.WithTimeout(context.Background(), time.Second)
 	defer cancel2()
-	ctx, cancel3 := bounded(near)
+	ctx, cancel3 := bounded(near, DefaultTimeout)
 	defer cancel3()
 	if d, _ := ctx.Deadline(); d.After(time.Now().Add(time.Second)) {
 		t.Errorf("bounded moved the caller's deadline to %v", d)

@@ -34,7 +34,7 @@ const maxRedirects = 5
 // malformed proxy setting.
 func HTTP(ctx context.Context, s Spec) Result {
 	r := s.start("http")
-	ctx, cancel := bounded(ctx)
+	ctx, cancel := bounded(ctx, DefaultTimeout)
 	defer cancel()
 	target, err := s.requestURL()
 	if err != nil {

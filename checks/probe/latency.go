@@ -36,7 +36,7 @@ func Latency(ctx context.Context, s Spec) Result {
 	n := int(s.Limit("latency_count", 20))
 	interval := msDuration(s.Limit("latency_interval_ms", 100))
 	timeout := msDuration(s.Limit("latency_timeout_ms", 1000))
-	ctx, cancel := withFallbackDeadline(ctx, time.Duration(n+1)*max(interval, timeout)+time.Second)
+	ctx, cancel := bounded(ctx, time.Duration(n+1)*max(interval, timeout)+time.Second)
 	defer cancel()
 
 	tr := hubTransport(s)
@@ -170,14 +170,6 @@ func hubReason(ctx context.Context, err error) Reason {
 	return ReasonNoRoute
 }
 
-// withFallbackDeadline gives ctx a deadline of d from now if it has none.
-func withFallbackDeadline(ctx context.Context, d time.Duration) (context.Context, context.CancelFunc) {
-	if _, ok := ctx.Deadline(); ok {
-		return context.WithCancel(ctx)
-	}
-	return context.WithTimeout(ctx, d)
-}
-
 // sleepUntil waits until t or until ctx is done, and returns ctx's error if
 // it is.
 func sleepUntil(ctx context.Context, t time.Time) error {
@@ -189,9 +181,4 @@ func sleepUntil(ctx context.Context, t time.Time) error {
 	case <-timer.C:
 		return nil
 	}
-}
-
-// msDuration converts a threshold in milliseconds to a duration.
-func msDuration(ms float64) time.Duration {
-	return time.Duration(ms * float64(time.Millisecond))
 }

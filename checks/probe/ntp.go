@@ -35,7 +35,7 @@ func NTP(ctx context.Context, s Spec) Result {
 	if len(s.NTPServers) == 0 {
 		return s.finish(r, Skip, ReasonNoTarget, errors.New("the profile names no NTP server"))
 	}
-	ctx, cancel := bounded(ctx)
+	ctx, cancel := bounded(ctx, DefaultTimeout)
 	defer cancel()
 
 	queries, stop := context.WithCancel(ctx)

@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"math"
 	"net"
+	"strconv"
 	"testing"
 	"time"
 )
@@ -22,47 +23,24 @@ func putNTPTime(b []byte, t time.Time) {
 // this one, answering with stratum, and returns its address.
 func startNTP(t *testing.T, offset time.Duration, stratum byte) string {
 	t.Helper()
-	pc, err := net.ListenPacket("udp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { pc.Close() })
-	go func() {
-		req := make([]byte, 512)
-		for {
-			n, from, err := pc.ReadFrom(req)
-			if err != nil {
-				return
-			}
-			received := time.Now().Add(offset)
-			if n < 48 {
-				continue
-			}
-			reply := make([]byte, 48)
-			reply[0] = 4<<3 | 4 // no leap warning, version 4, mode 4 (server)
-			reply[1] = stratum
-			reply[2] = 6                                       // poll: 64 s
-			reply[3] = 0xec                                    // precision: 2⁻²⁰ s
-			copy(reply[12:16], "TEST")                         // reference id
-			putNTPTime(reply[16:], received.Add(-time.Minute)) // last set
-			copy(reply[24:32], req[40:48])                     // originate: the client's transmit
-			putNTPTime(reply[32:], received)
-			putNTPTime(reply[40:], time.Now().Add(offset))
-			_, _ = pc.WriteTo(reply, from)
+	host, port := startUDP(t, func(req []byte, _ net.Addr) [][]byte {
+		received := time.Now().Add(offset)
+		if len(req) < 48 {
+			return nil
 		}
-	}()
-	return pc.LocalAddr().String()
-}
-
-// silentUDP is a UDP port that is open but never answers.
-func silentUDP(t *testing.T) string {
-	t.Helper()
-	pc, err := net.ListenPacket("udp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { pc.Close() })
-	return pc.LocalAddr().String()
+		reply := make([]byte, 48)
+		reply[0] = 4<<3 | 4 // no leap warning, version 4, mode 4 (server)
+		reply[1] = stratum
+		reply[2] = 6                                       // poll: 64 s
+		reply[3] = 0xec                                    // precision: 2⁻²⁰ s
+		copy(reply[12:16], "TEST")                         // reference id
+		putNTPTime(reply[16:], received.Add(-time.Minute)) // last set
+		copy(reply[24:32], req[40:48])                     // originate: the client's transmit
+		putNTPTime(reply[32:], received)
+		putNTPTime(reply[40:], time.Now().Add(offset))
+		return [][]byte{reply}
+	})
+	return net.JoinHostPort(host, strconv.Itoa(port))
 }
 
 func TestNTPOffsets(t *testing.T) {

@@ -20,7 +20,7 @@ func TestEveryResultIsComplete(t *testing.T) {
 		{},
 		{Target: "bad url", URL: "http://%zz"},
 		{Target: "ok", URL: srv.URL + "/ok"},
-		{Target: "by name", Host: "found.mach.test", Port: 1, DNSServer: silentDNS(t)},
+		{Target: "by name", Host: "found.mach.test", Port: 1, DNSServer: silentUDP(t)},
 		{Target: "unknown name", URL: "http://nx.mach.test/"},
 		{Target: "refused", URL: "https://" + refusedAddr(t) + "/"},
 		{Target: "stalled", URL: "https://" + stalled + "/"},

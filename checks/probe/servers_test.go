@@ -90,9 +90,9 @@ func startDNS(t *testing.T, h dns.HandlerFunc) string {
 	return pc.LocalAddr().String()
 }
 
-// silentDNS is the address of a UDP port of 127.0.0.1 that takes questions
-// and never answers.
-func silentDNS(t *testing.T) string {
+// silentUDP is the address of a UDP port of 127.0.0.1 that takes datagrams
+// (DNS questions, NTP queries, echo requests) and never answers.
+func silentUDP(t *testing.T) string {
 	t.Helper()
 	pc, err := net.ListenPacket("udp", "127.0.0.1:0")
 	if err != nil {

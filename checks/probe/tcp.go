@@ -13,19 +13,13 @@ import "context"
 // never fails.
 func TCP(ctx context.Context, s Spec) Result {
 	r := s.start("tcp")
-	ctx, cancel := bounded(ctx)
+	ctx, cancel := bounded(ctx, DefaultTimeout)
 	defer cancel()
-	host, port, err := s.dialTarget()
-	if err != nil {
-		return s.finish(r, Skip, ReasonNoTarget, err)
-	}
-	conn, connect, err := dialTCP(ctx, host, port)
-	if err != nil {
-		return s.finish(r, Fail, dialReason(ctx, err), err)
+	conn, _, ok := connectTarget(ctx, s, &r)
+	if !ok {
+		return r
 	}
 	defer conn.Close()
-	r.Details["address"] = remoteIP(conn)
-	r.Figures["connect_ms"] = durMS(connect)
 	if r.Figures["connect_ms"] > s.Limit("connect_warn_ms", 300) {
 		return s.finish(r, Warn, ReasonSlow, nil)
 	}

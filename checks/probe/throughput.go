@@ -40,7 +40,7 @@ func Throughput(ctx context.Context, s Spec) Result {
 	}
 	length := time.Duration(s.Limit("throughput_seconds", 5) * float64(time.Second))
 	rampup := time.Duration(s.Limit("throughput_rampup_seconds", 1) * float64(time.Second))
-	ctx, cancel := withFallbackDeadline(ctx, 2*length+10*time.Second)
+	ctx, cancel := bounded(ctx, 2*length+10*time.Second)
 	defer cancel()
 	base := strings.TrimRight(s.HubURL, "/") + "/speed"
 
@@ -67,7 +67,7 @@ func Throughput(ctx context.Context, s Spec) Result {
 // phaseLength is how long a phase may run: want, or its share of the time
 // left when the context allows less, keeping a second for the hub's answers.
 func phaseLength(ctx context.Context, want time.Duration, phasesLeft int) time.Duration {
-	deadline, _ := ctx.Deadline() // withFallbackDeadline made sure there is one
+	deadline, _ := ctx.Deadline() // bounded made sure there is one
 	return min(want, (time.Until(deadline)-time.Second)/time.Duration(phasesLeft))
 }
 

@@ -27,24 +27,18 @@ import (
 // default); ok.
 func TLS(ctx context.Context, s Spec) Result {
 	r := s.start("tls")
-	ctx, cancel := bounded(ctx)
+	ctx, cancel := bounded(ctx, DefaultTimeout)
 	defer cancel()
-	host, port, err := s.dialTarget()
-	if err != nil {
-		return s.finish(r, Skip, ReasonNoTarget, err)
-	}
-	conn, connect, err := dialTCP(ctx, host, port)
-	if err != nil {
-		return s.finish(r, Fail, dialReason(ctx, err), err)
+	conn, host, ok := connectTarget(ctx, s, &r)
+	if !ok {
+		return r
 	}
 	defer conn.Close()
-	r.Figures["connect_ms"] = durMS(connect)
-	r.Details["address"] = remoteIP(conn)
 
 	// The chain is verified below by verifyChain, which names the fault.
 	tc := tls.Client(conn, &tls.Config{ServerName: host, InsecureSkipVerify: true})
 	begun := time.Now()
-	err = tc.HandshakeContext(ctx)
+	err := tc.HandshakeContext(ctx)
 	r.Figures["handshake_ms"] = durMS(time.Since(begun))
 	if err != nil {
 		if callerCancelled(ctx) {

@@ -30,7 +30,7 @@ func UDP(ctx context.Context, s Spec) Result {
 	if s.Host == "" || s.Port == 0 {
 		return s.finish(r, Skip, ReasonNoTarget, errors.New("the target has no host and port for UDP"))
 	}
-	ctx, cancel := bounded(ctx)
+	ctx, cancel := bounded(ctx, DefaultTimeout)
 	defer cancel()
 	useSTUN := s.Limit("udp_stun", 0) == 1
 	r.Details["mode"] = "echo"

@@ -20,15 +20,15 @@ func checkProbes(o *mapping, t *Target, p *Profile) error {
 	for _, name := range t.Probes {
 		switch {
 		case slices.Contains(addressed, name) && !located:
-			return o.r.errorf(o.node, "%s: give host or url (or hub: true) for the %s probe", o.what, name)
+			return o.r.Errorf(o.Node, "%s: give host or url (or hub: true) for the %s probe", o.What, name)
 		case name == "ntp" && !located && len(p.NTP) == 0:
-			return o.r.errorf(o.node, "%s: the ntp probe needs servers: list them under ntp: at the top of the profile, or give host", o.what)
+			return o.r.Errorf(o.Node, "%s: the ntp probe needs servers: list them under ntp: at the top of the profile, or give host", o.What)
 		case (name == "latency" || name == "throughput") && !t.Hub:
-			return o.r.errorf(o.at("probes"), "%s: the %s probe measures the hub; set hub: true or remove it", o.what, name)
+			return o.r.Errorf(o.At("probes"), "%s: the %s probe measures the hub; set hub: true or remove it", o.What, name)
 		case name == "udp" && t.Hub:
-			return o.r.errorf(o.at("probes"), "%s: the udp probe cannot run on the hub; use a target with host and port", o.what)
+			return o.r.Errorf(o.At("probes"), "%s: the udp probe cannot run on the hub; use a target with host and port", o.What)
 		case name == "udp" && t.Port == 0:
-			return o.r.errorf(o.at("probes"), "%s: the udp probe needs port (3478 for a STUN binding, 7 for an echo)", o.what)
+			return o.r.Errorf(o.At("probes"), "%s: the udp probe needs port (3478 for a STUN binding, 7 for an echo)", o.What)
 		}
 	}
 	return nil

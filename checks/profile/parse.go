@@ -15,8 +15,11 @@ const maxTimeout = 5 * time.Minute
 // *DefinitionError at the line of the offending node; file is only used in
 // messages.
 func Parse(file string, data []byte) (*Profile, error) {
-	r := &reader{file: file}
-	root, err := r.document(data)
+	r := newReader(file)
+	root, err := r.Document(data)
+	if err == nil && root == nil {
+		err = r.ErrorAt(1, "the file is empty; a profile needs id, version and targets")
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -25,14 +28,14 @@ func Parse(file string, data []byte) (*Profile, error) {
 		return nil, err
 	}
 	p := &Profile{Timeout: DefaultTimeout}
-	if p.ID, err = o.requiredStr("id"); err != nil {
+	if p.ID, err = o.requiredTrimmed("id"); err != nil {
 		return nil, err
 	}
 	if !profileID.MatchString(p.ID) {
-		return nil, r.errorf(o.at("id"), "the profile: id %q must be lower-case letters, digits, - and _", p.ID)
+		return nil, r.Errorf(o.At("id"), "the profile: id %q must be lower-case letters, digits, - and _", p.ID)
 	}
-	if !o.has("version") {
-		return nil, r.errorf(o.at("version"), "the profile: version is missing (a whole number from 1 up)")
+	if !o.Has("version") {
+		return nil, r.Errorf(o.At("version"), "the profile: version is missing (a whole number from 1 up)")
 	}
 	if p.Version, err = o.whole("version", 1, 1_000_000); err != nil {
 		return nil, err
@@ -51,13 +54,13 @@ func Parse(file string, data []byte) (*Profile, error) {
 
 // readTimeout reads the per-probe timeout, a duration such as 10s.
 func readTimeout(o *mapping, p *Profile) error {
-	s, err := o.str("timeout")
+	s, err := o.trimmed("timeout")
 	if err != nil || s == "" {
 		return err
 	}
 	d, err := time.ParseDuration(s)
 	if err != nil || d <= 0 || d > maxTimeout {
-		return o.r.errorf(o.at("timeout"), "the profile: timeout %q must be a duration from 1ms to 5m with its unit, such as 10s", s)
+		return o.r.Errorf(o.At("timeout"), "the profile: timeout %q must be a duration from 1ms to 5m with its unit, such as 10s", s)
 	}
 	p.Timeout = d
 	return nil
@@ -65,13 +68,13 @@ func readTimeout(o *mapping, p *Profile) error {
 
 // readNTP reads the NTP servers, each "host" or "host:port".
 func readNTP(o *mapping, p *Profile) error {
-	servers, nodes, err := o.list("ntp")
+	servers, nodes, err := o.strList("ntp")
 	if err != nil {
 		return err
 	}
 	for i, s := range servers {
 		if err := checkHostPort(s, true); err != nil {
-			return o.r.errorf(nodes[i], "the profile: NTP server %q %v", s, err)
+			return o.r.Errorf(nodes[i], "the profile: NTP server %q %v", s, err)
 		}
 	}
 	p.NTP = servers
@@ -80,15 +83,15 @@ func readNTP(o *mapping, p *Profile) error {
 
 // readTargets reads the targets, at least one.
 func readTargets(o *mapping, p *Profile) error {
-	if !o.has("targets") {
-		return o.r.errorf(o.at("targets"), "the profile has no targets")
+	if !o.Has("targets") {
+		return o.r.Errorf(o.At("targets"), "the profile has no targets")
 	}
-	items, err := o.r.sequence(o.values["targets"], "the profile: targets")
+	items, err := o.r.Sequence(o.Values["targets"], "the profile: targets")
 	if err != nil {
 		return err
 	}
 	if len(items) == 0 {
-		return o.r.errorf(o.at("targets"), "the profile has no targets")
+		return o.r.Errorf(o.At("targets"), "the profile has no targets")
 	}
 	seen := map[string]int{} // lower-case name → line of its target
 	for i, item := range items {

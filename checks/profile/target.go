@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	"github.com/goccy/go-yaml/ast"
+
+	"mach/checks/yamldoc"
 )
 
 // targetFields are the fields a target may have.
@@ -24,15 +26,15 @@ func (r *reader) target(n ast.Node, number int, p *Profile, seen map[string]int)
 	if err != nil {
 		return Target{}, err
 	}
-	t := Target{Line: lineOf(o.node)}
-	if t.Name, err = o.requiredStr("name"); err != nil {
+	t := Target{Line: yamldoc.Line(o.Node)}
+	if t.Name, err = o.requiredTrimmed("name"); err != nil {
 		return Target{}, err
 	}
 	if line, dup := seen[strings.ToLower(t.Name)]; dup {
-		return Target{}, r.errorf(o.at("name"), "target %q: the name is already used by the target at line %d", t.Name, line)
+		return Target{}, r.Errorf(o.At("name"), "target %q: the name is already used by the target at line %d", t.Name, line)
 	}
 	seen[strings.ToLower(t.Name)] = t.Line
-	o.what = fmt.Sprintf("target %q", t.Name)
+	o.What = fmt.Sprintf("target %q", t.Name)
 	for _, read := range []func(*mapping, *Target) error{readSystem, readAddress, readDNSServer, readExpect, readProbes, readNetworks, readThresholds} {
 		if err := read(o, &t); err != nil {
 			return Target{}, err
@@ -43,11 +45,11 @@ func (r *reader) target(n ast.Node, number int, p *Profile, seen map[string]int)
 
 // readSystem reads the survey's system code.
 func readSystem(o *mapping, t *Target) (err error) {
-	if t.System, err = o.str("system"); err != nil || t.System == "" {
+	if t.System, err = o.trimmed("system"); err != nil || t.System == "" {
 		return err
 	}
 	if !slices.Contains(Systems, t.System) {
-		return o.r.errorf(o.at("system"), "%s: unknown system %q (known systems: %s)", o.what, t.System, strings.Join(Systems, ", "))
+		return o.r.Errorf(o.At("system"), "%s: unknown system %q (known systems: %s)", o.What, t.System, strings.Join(Systems, ", "))
 	}
 	return nil
 }
@@ -55,44 +57,44 @@ func readSystem(o *mapping, t *Target) (err error) {
 // readAddress reads hub, host, port and url. The hub's address is only known
 // at run time, so a hub target gives none.
 func readAddress(o *mapping, t *Target) (err error) {
-	if t.Hub, err = o.boolean("hub"); err != nil {
+	if t.Hub, err = o.Bool("hub"); err != nil {
 		return err
 	}
 	if t.Hub {
 		for _, key := range []string{"host", "port", "url"} {
-			if o.has(key) {
-				return o.r.errorf(o.at(key), "%s: a hub target uses the enrolled hub's address; remove %s", o.what, key)
+			if o.Has(key) {
+				return o.r.Errorf(o.At(key), "%s: a hub target uses the enrolled hub's address; remove %s", o.What, key)
 			}
 		}
 		return nil
 	}
-	if t.Host, err = o.str("host"); err != nil {
+	if t.Host, err = o.trimmed("host"); err != nil {
 		return err
 	}
 	if t.Host != "" {
 		if err := checkHost(t.Host); err != nil {
-			return o.r.errorf(o.at("host"), "%s: host %q %v", o.what, t.Host, err)
+			return o.r.Errorf(o.At("host"), "%s: host %q %v", o.What, t.Host, err)
 		}
 	}
 	if t.Port, err = o.whole("port", 1, 65535); err != nil {
 		return err
 	}
-	if t.URL, err = o.str("url"); err != nil || t.URL == "" {
+	if t.URL, err = o.trimmed("url"); err != nil || t.URL == "" {
 		return err
 	}
 	if err := checkURL(t.URL); err != nil {
-		return o.r.errorf(o.at("url"), "%s: url %q %v", o.what, t.URL, err)
+		return o.r.Errorf(o.At("url"), "%s: url %q %v", o.What, t.URL, err)
 	}
 	return nil
 }
 
 // readDNSServer reads the DNS server to ask; port 53 when not given.
 func readDNSServer(o *mapping, t *Target) (err error) {
-	if t.DNSServer, err = o.str("dns_server"); err != nil || t.DNSServer == "" {
+	if t.DNSServer, err = o.trimmed("dns_server"); err != nil || t.DNSServer == "" {
 		return err
 	}
 	if err := checkHostPort(t.DNSServer, true); err != nil {
-		return o.r.errorf(o.at("dns_server"), "%s: dns_server %q %v", o.what, t.DNSServer, err)
+		return o.r.Errorf(o.At("dns_server"), "%s: dns_server %q %v", o.What, t.DNSServer, err)
 	}
 	if _, _, err := net.SplitHostPort(t.DNSServer); err != nil {
 		t.DNSServer = net.JoinHostPort(t.DNSServer, "53")
@@ -105,18 +107,18 @@ func readExpect(o *mapping, t *Target) (err error) {
 	if t.ExpectStatus, err = o.whole("expect_status", 100, 599); err != nil {
 		return err
 	}
-	t.ExpectText, err = o.str("expect_text")
+	t.ExpectText, err = o.trimmed("expect_text")
 	return err
 }
 
 // readProbes reads the probe names: known, each once, at least one.
 func readProbes(o *mapping, t *Target) (err error) {
 	var nodes []ast.Node
-	if t.Probes, nodes, err = o.list("probes"); err != nil {
+	if t.Probes, nodes, err = o.strList("probes"); err != nil {
 		return err
 	}
 	if len(t.Probes) == 0 {
-		return o.r.errorf(o.at("probes"), "%s: probes is missing (a list of: %s)", o.what, strings.Join(Probes, ", "))
+		return o.r.Errorf(o.At("probes"), "%s: probes is missing (a list of: %s)", o.What, strings.Join(Probes, ", "))
 	}
 	return checkNames(o, "probe", t.Probes, nodes, Probes)
 }
@@ -125,7 +127,7 @@ func readProbes(o *mapping, t *Target) (err error) {
 // file does not say.
 func readNetworks(o *mapping, t *Target) (err error) {
 	var nodes []ast.Node
-	if t.Networks, nodes, err = o.list("networks"); err != nil {
+	if t.Networks, nodes, err = o.strList("networks"); err != nil {
 		return err
 	}
 	if t.Networks == nil {
@@ -133,7 +135,7 @@ func readNetworks(o *mapping, t *Target) (err error) {
 		return nil
 	}
 	if len(t.Networks) == 0 {
-		return o.r.errorf(o.at("networks"), "%s: networks is empty; remove it to mean both %s", o.what, strings.Join(Networks, " and "))
+		return o.r.Errorf(o.At("networks"), "%s: networks is empty; remove it to mean both %s", o.What, strings.Join(Networks, " and "))
 	}
 	return checkNames(o, "network", t.Networks, nodes, Networks)
 }
@@ -142,10 +144,10 @@ func readNetworks(o *mapping, t *Target) (err error) {
 func checkNames(o *mapping, what string, names []string, nodes []ast.Node, known []string) error {
 	for i, name := range names {
 		if !slices.Contains(known, name) {
-			return o.r.errorf(nodes[i], "%s: unknown %s %q (known: %s)", o.what, what, name, strings.Join(known, ", "))
+			return o.r.Errorf(nodes[i], "%s: unknown %s %q (known: %s)", o.What, what, name, strings.Join(known, ", "))
 		}
 		if slices.Contains(names[:i], name) {
-			return o.r.errorf(nodes[i], "%s: %s %q is listed twice", o.what, what, name)
+			return o.r.Errorf(nodes[i], "%s: %s %q is listed twice", o.What, what, name)
 		}
 	}
 	return nil
@@ -153,27 +155,27 @@ func checkNames(o *mapping, what string, names []string, nodes []ast.Node, known
 
 // readThresholds reads the warn and fail limits: names to numbers >= 0.
 func readThresholds(o *mapping, t *Target) error {
-	if !o.has("thresholds") {
+	if !o.Has("thresholds") {
 		return nil
 	}
-	m, err := o.r.mapping(o.values["thresholds"], o.what+": thresholds", nil)
+	m, err := o.r.mapping(o.Values["thresholds"], o.What+": thresholds", nil)
 	if err != nil {
 		return err
 	}
 	t.Thresholds = map[string]float64{}
-	for _, name := range m.order {
+	for _, name := range m.Order {
 		if !thresholdName.MatchString(name) {
-			return o.r.errorf(m.keys[name], "%s: threshold name %q must be lower-case letters, digits and _, such as connect_warn_ms", o.what, name)
+			return o.r.Errorf(m.Keys[name], "%s: threshold name %q must be lower-case letters, digits and _, such as connect_warn_ms", o.What, name)
 		}
-		if !m.has(name) {
-			return o.r.errorf(m.keys[name], "%s: threshold %s has no value", o.what, name)
+		if !m.Has(name) {
+			return o.r.Errorf(m.Keys[name], "%s: threshold %s has no value", o.What, name)
 		}
-		v, err := o.r.number(m.values[name], o.what+": threshold "+name)
+		v, err := o.r.number(m.Values[name], o.What+": threshold "+name)
 		if err != nil {
 			return err
 		}
 		if v < 0 {
-			return o.r.errorf(m.values[name], "%s: threshold %s must not be negative", o.what, name)
+			return o.r.Errorf(m.Values[name], "%s: threshold %s must not be negative", o.What, name)
 		}
 		t.Thresholds[name] = v
 	}

@@ -42,16 +42,16 @@ func (r *reader) linkConditions(qs []*Question, what, scope string) error {
 		}
 		j, ok := index[c.Question]
 		if !ok {
-			return r.errorAt(c.Line, "%s %q: when refers to %q, unknown here (it must be an earlier %s)", what, q.ID, c.Question, scope)
+			return r.ErrorAt(c.Line, "%s %q: when refers to %q, unknown here (it must be an earlier %s)", what, q.ID, c.Question, scope)
 		}
 		if j >= i {
-			return r.errorAt(c.Line, "%s %q: when refers to %q, which does not come before it; a question can only depend on an earlier one", what, q.ID, c.Question)
+			return r.ErrorAt(c.Line, "%s %q: when refers to %q, which does not come before it; a question can only depend on an earlier one", what, q.ID, c.Question)
 		}
 		on := qs[j]
 		switch on.Type {
 		case TypeYesNo:
 			if c.Equals != "yes" && c.Equals != "no" {
-				return r.errorAt(c.Line, "%s %q: when equals %q, but %q is a yesno question: use yes or no", what, q.ID, c.Equals, on.ID)
+				return r.ErrorAt(c.Line, "%s %q: when equals %q, but %q is a yesno question: use yes or no", what, q.ID, c.Equals, on.ID)
 			}
 		case TypeChoice, TypeMulti:
 			if _, ok := on.Option(c.Equals); !ok {
@@ -59,12 +59,12 @@ func (r *reader) linkConditions(qs []*Question, what, scope string) error {
 				for k, opt := range on.Options {
 					values[k] = opt.Value
 				}
-				return r.errorAt(c.Line, "%s %q: when equals %q, which is not an option of %q (%s)", what, q.ID, c.Equals, on.ID, strings.Join(values, ", "))
+				return r.ErrorAt(c.Line, "%s %q: when equals %q, which is not an option of %q (%s)", what, q.ID, c.Equals, on.ID, strings.Join(values, ", "))
 			}
 		case TypeTable:
-			return r.errorAt(c.Line, "%s %q: when cannot depend on %q, a table", what, q.ID, on.ID)
+			return r.ErrorAt(c.Line, "%s %q: when cannot depend on %q, a table", what, q.ID, on.ID)
 		default:
-			return r.errorAt(c.Line, "%s %q: when can only depend on a yesno, choice or multi question; %q is %s", what, q.ID, on.ID, on.Type)
+			return r.ErrorAt(c.Line, "%s %q: when can only depend on a yesno, choice or multi question; %q is %s", what, q.ID, on.ID, on.Type)
 		}
 		c.on = on
 	}

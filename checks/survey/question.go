@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	"github.com/goccy/go-yaml/ast"
+
+	"mach/checks/yamldoc"
 )
 
 // questionFields are the fields a question or column may have.
@@ -38,11 +40,11 @@ func (r *reader) question(n ast.Node, kinds *ids, inTable bool) (Question, error
 	if err != nil {
 		return Question{}, err
 	}
-	q := Question{Line: lineOf(o.node)}
+	q := Question{Line: yamldoc.Line(o.Node)}
 	if q.ID, err = o.id("id"); err != nil {
 		return Question{}, err
 	}
-	o.what = fmt.Sprintf("%s %q", what, q.ID)
+	o.What = fmt.Sprintf("%s %q", what, q.ID)
 	if err := o.questionType(&q, inTable); err != nil {
 		return Question{}, err
 	}
@@ -52,7 +54,7 @@ func (r *reader) question(n ast.Node, kinds *ids, inTable bool) (Question, error
 	if q.Help, err = o.text("help", false); err != nil {
 		return Question{}, err
 	}
-	if q.Required, err = o.boolean("required"); err != nil {
+	if q.Required, err = o.Bool("required"); err != nil {
 		return Question{}, err
 	}
 	steps := []func(*Question) error{o.bounds, o.pattern, o.options, o.condition}
@@ -71,7 +73,7 @@ func (r *reader) question(n ast.Node, kinds *ids, inTable bool) (Question, error
 
 // questionType reads the type and refuses fields the type does not take.
 func (o *object) questionType(q *Question, inTable bool) error {
-	typ, err := o.requiredStr("type")
+	typ, err := o.RequiredStr("type")
 	if err != nil {
 		return err
 	}
@@ -81,15 +83,15 @@ func (o *object) questionType(q *Question, inTable bool) error {
 		for i, t := range types {
 			names[i] = string(t)
 		}
-		return o.r.errorf(o.at("type"), "%s: unknown type %q (use one of %s)", o.what, typ, strings.Join(names, ", "))
+		return o.r.Errorf(o.At("type"), "%s: unknown type %q (use one of %s)", o.What, typ, strings.Join(names, ", "))
 	}
 	if inTable && q.Type == TypeTable {
-		return o.r.errorf(o.at("type"), "%s: a column cannot be a table (no nested tables)", o.what)
+		return o.r.Errorf(o.At("type"), "%s: a column cannot be a table (no nested tables)", o.What)
 	}
 	for _, key := range questionFields {
 		allowed, limited := fieldTypes[key]
-		if _, present := o.keys[key]; present && limited && !slices.Contains(allowed, q.Type) {
-			return o.r.errorf(o.keys[key], "%s: %s is only for %s questions, not %s", o.what, key, joinTypes(allowed), q.Type)
+		if _, present := o.Keys[key]; present && limited && !slices.Contains(allowed, q.Type) {
+			return o.r.Errorf(o.Keys[key], "%s: %s is only for %s questions, not %s", o.What, key, joinTypes(allowed), q.Type)
 		}
 	}
 	return nil
@@ -116,34 +118,34 @@ func (o *object) bounds(q *Question) error {
 	if q.Type == TypeText {
 		for _, key := range []string{"min", "max"} {
 			if f, _ := o.number(key); f != nil && (*f < 0 || *f != math.Trunc(*f)) {
-				return o.r.errorf(o.at(key), "%s: %s of a text is a length, a whole number of characters from 0 up", o.what, key)
+				return o.r.Errorf(o.At(key), "%s: %s of a text is a length, a whole number of characters from 0 up", o.What, key)
 			}
 		}
 	}
 	if q.Min != nil && q.Max != nil && *q.Min > *q.Max {
-		return o.r.errorf(o.at("max"), "%s: min (%v) is greater than max (%v)", o.what, *q.Min, *q.Max)
+		return o.r.Errorf(o.At("max"), "%s: min (%v) is greater than max (%v)", o.What, *q.Min, *q.Max)
 	}
-	q.Integer, err = o.boolean("integer")
+	q.Integer, err = o.Bool("integer")
 	return err
 }
 
 // pattern reads and compiles pattern, which needs a pattern_hint.
 func (o *object) pattern(q *Question) error {
 	var err error
-	if q.Pattern, err = o.str("pattern"); err != nil {
+	if q.Pattern, err = o.Str("pattern"); err != nil {
 		return err
 	}
 	if q.Pattern == "" {
-		if o.has("pattern_hint") {
-			return o.r.errorf(o.at("pattern_hint"), "%s: pattern_hint without a pattern", o.what)
+		if o.Has("pattern_hint") {
+			return o.r.Errorf(o.At("pattern_hint"), "%s: pattern_hint without a pattern", o.What)
 		}
 		return nil
 	}
 	if q.pattern, err = compilePattern(q.Pattern); err != nil {
-		return o.r.errorf(o.at("pattern"), "%s: pattern is not a valid regular expression: %v", o.what, err)
+		return o.r.Errorf(o.At("pattern"), "%s: pattern is not a valid regular expression: %v", o.What, err)
 	}
-	if !o.has("pattern_hint") {
-		return o.r.errorf(o.at("pattern"), "%s: a pattern needs a pattern_hint saying in words what to type", o.what)
+	if !o.Has("pattern_hint") {
+		return o.r.Errorf(o.At("pattern"), "%s: a pattern needs a pattern_hint saying in words what to type", o.What)
 	}
 	q.PatternHint, err = o.text("pattern_hint", true)
 	return err

@@ -11,15 +11,15 @@ func (o *object) table(q *Question, kinds *ids) error {
 	if q.Kind, err = o.id("kind"); err != nil {
 		return err
 	}
-	if err := kinds.add(o.r, q.Kind, o.at("kind")); err != nil {
+	if err := kinds.add(o.r, q.Kind, o.At("kind")); err != nil {
 		return err
 	}
-	items, err := o.list("columns")
+	items, err := o.List("columns")
 	if err != nil {
 		return err
 	}
 	if len(items) == 0 {
-		return o.r.errorf(o.at("columns"), "%s: a table needs columns", o.what)
+		return o.r.Errorf(o.At("columns"), "%s: a table needs columns", o.What)
 	}
 	columns := newIDs("column")
 	for _, item := range items {
@@ -40,27 +40,27 @@ func (o *object) table(q *Question, kinds *ids) error {
 
 // summary reads the column IDs the rows table shows.
 func (o *object) summary(q *Question) error {
-	items, err := o.list("summary")
+	items, err := o.List("summary")
 	if err != nil {
 		return err
 	}
 	if len(items) == 0 || len(items) > maxSummary {
-		return o.r.errorf(o.at("summary"), "%s: summary must list 1 to %d column IDs shown in the rows table", o.what, maxSummary)
+		return o.r.Errorf(o.At("summary"), "%s: summary must list 1 to %d column IDs shown in the rows table", o.What, maxSummary)
 	}
 	for _, item := range items {
 		item, err := o.r.resolve(item)
 		if err != nil {
 			return err
 		}
-		id, err := o.r.scalar(item, o.what+": a summary entry")
+		id, err := o.r.Scalar(item, o.What+": a summary entry")
 		if err != nil {
 			return err
 		}
 		if _, ok := q.Column(id); !ok {
-			return o.r.errorf(item, "%s: summary names %q, which is not one of its columns", o.what, id)
+			return o.r.Errorf(item, "%s: summary names %q, which is not one of its columns", o.What, id)
 		}
 		if slices.Contains(q.Summary, id) {
-			return o.r.errorf(item, "%s: summary names %q twice", o.what, id)
+			return o.r.Errorf(item, "%s: summary names %q twice", o.What, id)
 		}
 		q.Summary = append(q.Summary, id)
 	}

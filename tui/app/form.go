@@ -24,3 +24,13 @@ func (s *Shared) Theme(f *huh.Form) *huh.Form {
 	f.Update(tea.BackgroundColorMsg{Color: bg})
 	return f
 }
+
+// UpdateForm passes msg to a form embedded in a screen and returns the form
+// as updated, with its command.
+func UpdateForm(f *huh.Form, msg tea.Msg) (*huh.Form, tea.Cmd) {
+	next, cmd := f.Update(msg)
+	if updated, ok := next.(*huh.Form); ok {
+		f = updated
+	}
+	return f, cmd
+}

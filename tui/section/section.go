@@ -174,10 +174,8 @@ func (m Model) edit(in *fields.Input) (Model, tea.Cmd) {
 }
 
 func (m Model) updateForm(msg tea.Msg) (Model, tea.Cmd) {
-	next, cmd := m.form.Update(msg)
-	if f, ok := next.(*huh.Form); ok {
-		m.form = f
-	}
+	var cmd tea.Cmd
+	m.form, cmd = app.UpdateForm(m.form, msg)
 	switch m.form.State {
 	case huh.StateAborted:
 		m.form, m.editing = nil, nil

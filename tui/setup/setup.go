@@ -282,10 +282,8 @@ func (m Model) openOfficer() (Model, tea.Cmd) {
 }
 
 func (m Model) updateOfficer(msg tea.Msg) (Model, tea.Cmd) {
-	next, cmd := m.form.Update(msg)
-	if f, ok := next.(*huh.Form); ok {
-		m.form = f
-	}
+	var cmd tea.Cmd
+	m.form, cmd = app.UpdateForm(m.form, msg)
 	switch m.form.State {
 	case huh.StateAborted:
 		// The officer can give these later in section 1.
