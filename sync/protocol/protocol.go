@@ -6,6 +6,8 @@
 package protocol
 
 import (
+	"time"
+
 	"mach/sync/record"
 )
 
@@ -82,6 +84,9 @@ type Error struct {
 	Code string `json:"code"`
 	// Message says what happened, in English, for logs.
 	Message string `json:"message"`
+	// Acked comes with CodeGap: the highest contiguous seq the hub holds of
+	// the batch's device and epoch, so the device can go on from there.
+	Acked *uint64 `json:"acked,omitempty"`
 }
 
 // Error codes, with the HTTP status they come with.
@@ -93,6 +98,67 @@ const (
 	CodeBadCode      = "bad_code"       // 403: enrolment code unknown, used or expired
 	CodeTooLarge     = "too_large"      // 413: body or batch over the limits
 	CodeTooMany      = "too_many"       // 429: with Retry-After
-	CodeGap          = "gap"            // 409: the batch does not follow what the hub holds
+	CodeGap          = "gap"            // 409: the batch does not follow what the hub holds; Error.Acked says what it holds
 	CodeInternal     = "internal_error" // 500
 )
+
+// CodeEpochReused comes with 409: the hub holds a (device, epoch, seq) of the
+// batch with another record (id, version). The device's file was restored
+// from an old copy and wrote on from there: it must start a new epoch.
+const CodeEpochReused = "epoch_reused"
+
+// CodeMethodNotAllowed comes with 405: a known path asked with the wrong
+// method (the Allow header names the right one).
+const CodeMethodNotAllowed = "method_not_allowed"
+
+// Admin paths: the province's own commands (mach hub enroll, devices, revoke,
+// token) reach the running hub through them, with the admin token that
+// "mach hub serve" keeps beside its data file.
+const (
+	PathAdminCodes   = "/v1/admin/codes"
+	PathAdminDevices = "/v1/admin/devices"
+	PathAdminRevoke  = "/v1/admin/revoke"
+	PathAdminTokens  = "/v1/admin/tokens"
+)
+
+// CodeRequest asks for a one-time enrolment code for a unit.
+type CodeRequest struct {
+	Unit string `json:"unit"`
+	// TTLSeconds is how long the code stays valid.
+	TTLSeconds int64 `json:"ttl_seconds"`
+}
+
+// CodeResponse is a new enrolment code.
+type CodeResponse struct {
+	Code    string    `json:"code"`
+	Unit    string    `json:"unit"`
+	Expires time.Time `json:"expires"`
+}
+
+// DeviceInfo is an enrolled device, as the admin list shows it.
+type DeviceInfo struct {
+	ID       string    `json:"id"`
+	Unit     string    `json:"unit"`
+	Name     string    `json:"name"`
+	Enrolled time.Time `json:"enrolled"`
+	// Revoked is when the device's token was ended; zero while it works.
+	Revoked time.Time `json:"revoked,omitzero"`
+}
+
+// RevokeRequest ends a device's token.
+type RevokeRequest struct {
+	Device string `json:"device"`
+}
+
+// TokenRequest asks for a coordinator token.
+type TokenRequest struct {
+	Name string `json:"name"`
+}
+
+// TokenResponse is a new coordinator token.
+type TokenResponse struct {
+	Token string `json:"token"`
+}
+
+// PathAdminExport streams everything the hub holds (mach hub export).
+const PathAdminExport = "/v1/admin/export"

@@ -20,9 +20,9 @@ type exportHeader struct {
 	Meta       map[string]string `json:"meta"`
 }
 
-// Export writes everything the file holds (meta data, every record with its
-// tombstones, the outbox) as one JSON document, so that no data is ever
-// trapped in the file. Records are streamed one at a time.
+// Export writes everything the file holds (meta data but the device token,
+// every record with its tombstones, the outbox) as one JSON document, so that
+// no data is ever trapped in the file. Records are streamed one at a time.
 func (s *Store) Export(w io.Writer) error {
 	meta, err := s.MetaAll()
 	if err != nil {

@@ -65,12 +65,15 @@ func (s *Store) Outbox(fn func(record.Entry) error) error {
 	})
 }
 
-// MetaAll returns every meta value.
+// MetaAll returns every meta value but the secrets (the device token), so
+// that what it returns can be shown, logged or exported.
 func (s *Store) MetaAll() (map[string]string, error) {
 	m := map[string]string{}
 	err := s.db.View(func(tx *bbolt.Tx) error {
 		return tx.Bucket(bucketMeta).ForEach(func(k, v []byte) error {
-			m[string(k)] = string(v)
+			if !secretMeta[string(k)] {
+				m[string(k)] = string(v)
+			}
 			return nil
 		})
 	})

@@ -1,0 +1,69 @@
+package hub
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"io"
+	"time"
+
+	"go.etcd.io/bbolt"
+)
+
+// ExportFormat names the JSON document Export writes.
+const ExportFormat = "mach-hub-export/1"
+
+// exportHeader is the part of the export before the records.
+type exportHeader struct {
+	Format     string    `json:"format"`
+	ExportedAt time.Time `json:"exported_at"`
+	Devices    []Device  `json:"devices"`
+}
+
+// Export writes everything the hub holds as one JSON document: the devices
+// (without their token hashes) and every version of every record in the
+// order the hub received them, streamed one at a time from one consistent
+// snapshot. Secrets (token and code hashes) are left out.
+func (b *Bolt) Export(w io.Writer) error {
+	bw := bufio.NewWriter(w)
+	err := b.db.View(func(tx *bbolt.Tx) error {
+		head := exportHeader{Format: ExportFormat, ExportedAt: b.now().UTC(), Devices: []Device{}}
+		err := tx.Bucket(bucketDevices).ForEach(func(k, v []byte) error {
+			var d deviceRow
+			if err := json.Unmarshal(v, &d); err != nil {
+				return fmt.Errorf("decode device %s: %w", k, err)
+			}
+			head.Devices = append(head.Devices, d.Device)
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		data, err := json.Marshal(head)
+		if err != nil {
+			return fmt.Errorf("encode export header: %w", err)
+		}
+		// Open the header object and add the records array to it. The log
+		// holds each record as JSON already. bufio.Writer keeps the first
+		// write error and Flush returns it, so writes are checked there.
+		bw.Write(data[:len(data)-1])
+		bw.WriteString(`,"records":[`)
+		first := true
+		return tx.Bucket(bucketLog).ForEach(func(_, v []byte) error {
+			if !first {
+				bw.WriteByte(',')
+			}
+			first = false
+			_, err := bw.Write(v)
+			return err
+		})
+	})
+	if err != nil {
+		return fmt.Errorf("export: %w", err)
+	}
+	bw.WriteString("]}\n")
+	if err := bw.Flush(); err != nil {
+		return fmt.Errorf("export: %w", err)
+	}
+	return nil
+}

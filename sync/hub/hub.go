@@ -1,0 +1,120 @@
+// Package hub is the province hub: its storage of every record the laptops
+// push, the enrolment of devices, and the HTTP API the laptops talk to.
+//
+// Storage is a small interface so that a PostgreSQL backend can stand in for
+// the bbolt one (Bolt) in a national deployment without touching the
+// protocol. The hub never resolves conflicts: it keeps every distinct
+// version of a record and hands them to the laptops, which do. It never
+// logs or stores a token or an enrolment code in the clear.
+package hub
+
+import (
+	"errors"
+	"io"
+	"time"
+
+	"mach/sync/protocol"
+	"mach/sync/record"
+)
+
+// Storage is what the hub keeps: records and their log, the dedup indexes,
+// devices, enrolment codes and coordinator tokens. Every method is safe for
+// concurrent use; every write is one transaction, applied whole or not at
+// all.
+type Storage interface {
+	// Push stores a batch of device's outbox entries for unit and answers
+	// with the highest contiguous seq held of the batch's epoch. A replayed
+	// batch stores nothing and gets the same answer. It fails with
+	// ErrInvalid, ErrForbidden or ErrTooLarge having stored nothing, and
+	// with ErrGap, carrying what is held in the response, when the batch
+	// does not start at Acked+1, or ErrEpochReused when a seq held comes
+	// with another record version.
+	Push(device, unit string, req protocol.PushRequest) (protocol.PushResponse, error)
+	// Pull returns up to limit records of unit written by devices other
+	// than device, logged after the cursor after (MaxPullRecords when
+	// limit is not in 1..MaxPullRecords).
+	Pull(device, unit string, after uint64, limit int) (protocol.PullResponse, error)
+	// Current calls fn with the latest version (by Version.Compare) of
+	// every record of unit, tombstones included, in (kind, id) order.
+	Current(unit string, fn func(record.Record) error) error
+
+	// NewCode makes a one-time enrolment code for unit, valid for ttl.
+	NewCode(unit string, ttl time.Duration) (string, error)
+	// Enroll exchanges a code for a device token. The answer's Province is
+	// left for the server to fill in.
+	Enroll(req protocol.EnrollRequest) (protocol.EnrollResponse, error)
+	// Devices lists the enrolled devices, revoked ones included.
+	Devices() ([]Device, error)
+	// Revoke ends a device's token; it fails with ErrNotFound for an
+	// unknown device.
+	Revoke(device string) error
+	// NewCoordinatorToken makes a token for the coordinator's views and
+	// exports.
+	NewCoordinatorToken(name string) (string, error)
+	// Authenticate says whose token this is; ErrUnauthorized when it is
+	// unknown or revoked.
+	Authenticate(token string) (Identity, error)
+
+	// Export writes everything held as one JSON document, record by record.
+	Export(w io.Writer) error
+	// Close releases the storage.
+	Close() error
+}
+
+// Role says what a token may do.
+type Role string
+
+// Roles of a token.
+const (
+	// RoleDevice pushes and pulls the records of its one unit.
+	RoleDevice Role = "device"
+	// RoleCoordinator reads everything: the dashboard and exports.
+	RoleCoordinator Role = "coordinator"
+)
+
+// Identity is who a token belongs to.
+type Identity struct {
+	Role Role
+	// Device is the device id, for RoleDevice.
+	Device string
+	// Unit is the unit the device may write, for RoleDevice.
+	Unit string
+	// Name is the device's or the coordinator's name.
+	Name string
+}
+
+// Device is an enrolled laptop, as the coordinator's list shows it.
+type Device struct {
+	ID       string    `json:"id"`
+	Unit     string    `json:"unit"`
+	Name     string    `json:"name,omitempty"`
+	Enrolled time.Time `json:"enrolled"`
+	// Revoked is when the device's token was ended; zero while it works.
+	Revoked time.Time `json:"revoked,omitzero"`
+}
+
+// Sentinel errors; the HTTP API turns each into its status and code.
+var (
+	// ErrLocked means another process (another hub) has the data file open.
+	ErrLocked = errors.New("the hub's data file is open in another process")
+	// ErrNewerSchema means the data file was written by a newer mach.
+	ErrNewerSchema = errors.New("the hub's data file was written by a newer mach")
+	// ErrInvalid means a malformed request: the message says what is wrong.
+	ErrInvalid = errors.New("invalid request")
+	// ErrForbidden means records of another device or unit.
+	ErrForbidden = errors.New("forbidden")
+	// ErrTooLarge means a batch over protocol.MaxBatchEntries.
+	ErrTooLarge = errors.New("batch too large")
+	// ErrGap means a batch that does not start right after what is held.
+	ErrGap = errors.New("batch does not follow what the hub holds")
+	// ErrEpochReused means a (device, epoch, seq) the hub holds with another
+	// record version: the device's file was restored from an old copy and
+	// wrote on without starting a new epoch.
+	ErrEpochReused = errors.New("the hub holds these seqs of the epoch with other records: start a new epoch")
+	// ErrBadCode means an enrolment code unknown, used or expired.
+	ErrBadCode = errors.New("enrolment code refused")
+	// ErrUnauthorized means no token, or an unknown or revoked one.
+	ErrUnauthorized = errors.New("unknown or revoked token")
+	// ErrNotFound means no device has that id.
+	ErrNotFound = errors.New("no such device")
+)

@@ -1,0 +1,131 @@
+package hub
+
+import (
+	"bytes"
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"go.etcd.io/bbolt"
+
+	"mach/sync/protocol"
+	"mach/sync/record"
+)
+
+// Push stores a batch in one transaction: all of it or nothing. Entries
+// already held (by (device, epoch, seq)) are skipped, so a replay changes
+// nothing and gets the same answer, but one held with another record
+// version gives ErrEpochReused. The first new entry must be Acked+1, else
+// ErrGap with the response saying what is held. A version already held (by
+// (id, version)) is not stored twice.
+func (b *Bolt) Push(device, unit string, req protocol.PushRequest) (protocol.PushResponse, error) {
+	resp := protocol.PushResponse{Epoch: req.Epoch}
+	if err := checkPush(device, unit, req); err != nil {
+		return resp, fmt.Errorf("push: %w", err)
+	}
+	err := b.db.Update(func(tx *bbolt.Tx) error {
+		ackedKey := join([]byte(device), u32(req.Epoch))
+		acked := uint64(0)
+		if v := tx.Bucket(bucketAcked).Get(ackedKey); v != nil {
+			acked = binary.BigEndian.Uint64(v)
+		}
+		resp.Acked = acked
+		seqs := tx.Bucket(bucketSeqs)
+		first, changed := true, false
+		for _, e := range req.Entries {
+			seqKey := join([]byte(device), u32(req.Epoch), u64(e.Seq))
+			vkey := versionKey(e.Record)
+			if held := seqs.Get(seqKey); held != nil {
+				if !bytes.Equal(held[8:], vkey) {
+					return fmt.Errorf("%w: epoch %d seq %d is held with another version than %s %v",
+						ErrEpochReused, req.Epoch, e.Seq, e.Record.ID, e.Record.Version)
+				}
+				continue
+			}
+			if first && e.Seq != acked+1 {
+				return fmt.Errorf("%w: first new seq %d, the hub holds up to %d", ErrGap, e.Seq, acked)
+			}
+			first = false
+			cursor, err := storeVersion(tx, e.Record, vkey)
+			if err != nil {
+				return err
+			}
+			if err := seqs.Put(seqKey, append(u64(cursor), vkey...)); err != nil {
+				return fmt.Errorf("write seq %d: %w", e.Seq, err)
+			}
+			changed = true
+		}
+		if !changed {
+			// A replay: rolling back spares the disk a commit.
+			return errUnchanged
+		}
+		for seqs.Get(join([]byte(device), u32(req.Epoch), u64(acked+1))) != nil {
+			acked++
+		}
+		resp.Acked = acked
+		return tx.Bucket(bucketAcked).Put(ackedKey, u64(acked))
+	})
+	if errors.Is(err, errUnchanged) {
+		return resp, nil
+	}
+	if err != nil {
+		return resp, fmt.Errorf("push: %w", err)
+	}
+	return resp, nil
+}
+
+// errUnchanged rolls back a push that had nothing new to store.
+var errUnchanged = errors.New("nothing new")
+
+// storeVersion logs r, whose versionKey is vkey, unless its (id, version)
+// is held; keeps it as the current version of its record when it is the
+// latest; and returns its cursor. Concurrent versions are all logged; none
+// replaces another.
+func storeVersion(tx *bbolt.Tx, r record.Record, vkey []byte) (uint64, error) {
+	versions := tx.Bucket(bucketVersions)
+	if v := versions.Get(vkey); v != nil {
+		return binary.BigEndian.Uint64(v), nil
+	}
+	data, err := json.Marshal(r)
+	if err != nil {
+		return 0, fmt.Errorf("encode record %s: %w", r.ID, err)
+	}
+	log := tx.Bucket(bucketLog)
+	cursor, err := log.NextSequence()
+	if err != nil {
+		return 0, fmt.Errorf("next cursor: %w", err)
+	}
+	if err := log.Put(u64(cursor), data); err != nil {
+		return 0, fmt.Errorf("write record %s: %w", r.ID, err)
+	}
+	if err := tx.Bucket(bucketUnitLog).Put(join([]byte(r.Unit), u64(cursor)), []byte(r.Device)); err != nil {
+		return 0, fmt.Errorf("write unit log %s: %w", r.ID, err)
+	}
+	if err := versions.Put(vkey, u64(cursor)); err != nil {
+		return 0, fmt.Errorf("write version %s: %w", r.ID, err)
+	}
+	current := tx.Bucket(bucketCurrent)
+	currentKey := join([]byte(r.Unit), []byte(r.Kind), []byte(r.ID))
+	if old := current.Get(currentKey); old != nil && r.Version.Compare(parseVersion(old[8:])) <= 0 {
+		return cursor, nil
+	}
+	if err := current.Put(currentKey, append(u64(cursor), versionBytes(r.Version)...)); err != nil {
+		return 0, fmt.Errorf("write current %s: %w", r.ID, err)
+	}
+	return cursor, nil
+}
+
+// versionKey identifies a version of a record: its id (a ULID, of fixed
+// length) and versionBytes.
+func versionKey(r record.Record) []byte { return append([]byte(r.ID), versionBytes(r.Version)...) }
+
+// versionBytes encodes v as its time, big-endian, then its device.
+func versionBytes(v record.Version) []byte {
+	return append(u64(uint64(v.Time)), v.Device...)
+}
+
+// parseVersion decodes versionBytes.
+func parseVersion(b []byte) record.Version {
+	return record.Version{Time: int64(binary.BigEndian.Uint64(b)), Device: string(b[8:])}
+}

@@ -1,0 +1,121 @@
+package hub
+
+import (
+	"encoding/json"
+	"errors"
+	"io"
+	"math"
+	"net"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"mach/sync/protocol"
+)
+
+// device authenticates the request's bearer token as a device's and takes
+// one request from its rate limit. On failure it has answered (401, 403 or
+// 429) and returns false. Requests with a bad token are limited by address,
+// so that guessing tokens is slow.
+func (s *server) device(w http.ResponseWriter, r *http.Request) (Identity, bool) {
+	token := bearerToken(r)
+	if token == "" {
+		if s.allow(w, addrKey(r)) {
+			w.Header().Set("WWW-Authenticate", "Bearer")
+			writeError(w, http.StatusUnauthorized, protocol.CodeUnauthorized, "no token: send Authorization: Bearer TOKEN")
+		}
+		return Identity{}, false
+	}
+	id, err := s.st.Authenticate(token)
+	if errors.Is(err, ErrUnauthorized) {
+		if s.allow(w, addrKey(r)) {
+			w.Header().Set("WWW-Authenticate", "Bearer")
+			writeError(w, http.StatusUnauthorized, protocol.CodeUnauthorized, "unknown or revoked token: enrol this device again")
+		}
+		return Identity{}, false
+	}
+	if err != nil {
+		s.fail(w, r, err)
+		return Identity{}, false
+	}
+	noteDevice(r, id.Device)
+	key := "device:" + id.Device
+	if id.Role == RoleCoordinator {
+		key = "coordinator:" + id.Name
+	}
+	if !s.allow(w, key) {
+		return Identity{}, false
+	}
+	if id.Role != RoleDevice {
+		writeError(w, http.StatusForbidden, protocol.CodeForbidden, "only a device token may push or pull")
+		return Identity{}, false
+	}
+	return id, true
+}
+
+// bearerToken is the token of the Authorization header ("Bearer TOKEN", the
+// scheme in any case), or "".
+func bearerToken(r *http.Request) string {
+	scheme, token, _ := strings.Cut(r.Header.Get("Authorization"), " ")
+	if !strings.EqualFold(scheme, "Bearer") {
+		return ""
+	}
+	return strings.TrimSpace(token)
+}
+
+// allow takes one request from key's rate limit, or answers 429 with
+// Retry-After and returns false.
+func (s *server) allow(w http.ResponseWriter, key string) bool {
+	if s.limit == nil {
+		return true
+	}
+	ok, wait := s.limit.allow(key)
+	if ok {
+		return true
+	}
+	secs := max(1, int(math.Ceil(wait.Seconds())))
+	w.Header().Set("Retry-After", strconv.Itoa(secs))
+	writeError(w, http.StatusTooManyRequests, protocol.CodeTooMany, "too many requests: retry after "+strconv.Itoa(secs)+" s")
+	return false
+}
+
+// addrKey is the rate-limit key of a request without a good token: the
+// address it comes from (proxies' forwarding headers are not trusted).
+func addrKey(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		host = r.RemoteAddr
+	}
+	return "addr:" + host
+}
+
+// decodeBody reads one JSON value of at most protocol.MaxBodyBytes into v,
+// or answers 400 (with the reason) or 413 and returns false.
+func decodeBody(w http.ResponseWriter, r *http.Request, v any) bool {
+	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, protocol.MaxBodyBytes))
+	err := dec.Decode(v)
+	if err == nil {
+		switch err = dec.Decode(&json.RawMessage{}); err {
+		case io.EOF:
+			err = nil
+		case nil:
+			err = errTrailing
+		}
+	}
+	var tooBig *http.MaxBytesError
+	switch {
+	case err == nil:
+		return true
+	case errors.As(err, &tooBig):
+		writeError(w, http.StatusRequestEntityTooLarge, protocol.CodeTooLarge,
+			"the body is over "+strconv.Itoa(protocol.MaxBodyBytes)+" bytes: send smaller batches")
+	case errors.Is(err, io.EOF):
+		writeError(w, http.StatusBadRequest, protocol.CodeBadRequest, "the body is empty: a JSON object is expected")
+	default:
+		writeError(w, http.StatusBadRequest, protocol.CodeBadRequest, "malformed JSON: "+err.Error())
+	}
+	return false
+}
+
+// errTrailing means something follows the request's JSON value.
+var errTrailing = errors.New("data after the JSON value")
