@@ -52,6 +52,9 @@ type Root struct {
 	width, height int
 	err           error
 	quit          key.Binding
+	// syncFailures counts the sync rounds that failed in a row, for the
+	// backoff.
+	syncFailures int
 }
 
 var _ tea.Model = (*Root)(nil)
@@ -65,9 +68,14 @@ func New(sh *app.Shared) *Root {
 	}
 }
 
-// Init asks the terminal for its background colour and loads the answers.
+// Init asks the terminal for its background colour, loads the answers and,
+// on an enrolled device, starts syncing in the background.
 func (r *Root) Init() tea.Cmd {
-	return tea.Batch(tea.RequestBackgroundColor, loadCmd(r.sh))
+	cmds := []tea.Cmd{tea.RequestBackgroundColor, loadCmd(r.sh), syncStateCmd(r.sh)}
+	if r.sh.Sync != nil {
+		cmds = append(cmds, syncTick(firstSync))
+	}
+	return tea.Batch(cmds...)
 }
 
 // loadCmd reads the answers from the store and, when the caller did not
@@ -119,7 +127,23 @@ func (r *Root) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		r.resize()
 		return r, nil
+	case syncStateMsg:
+		r.sh.SyncStatus.State = msg.state
+		r.sh.SyncStatus.Enrolled = r.sh.Sync != nil
+		return r, nil
+	case syncTickMsg:
+		if r.sh.SyncStatus.Running {
+			return r, nil
+		}
+		r.sh.SyncStatus.Running = true
+		return r, syncCmd(r.sh)
+	case syncDoneMsg:
+		return r, r.synced(msg)
+	case sheetReloadedMsg:
+		r.sh.Sheet = msg.sheet
+		return r, nil
 	case app.SavedMsg:
+		r.sh.SyncStatus.State.Pending += len(msg.Records)
 		for _, rec := range msg.Records {
 			if _, err := r.sh.Sheet.Apply(rec); err != nil {
 				r.sh.Log.Warn("saved record not applied", "id", rec.ID, "err", err)

@@ -13,6 +13,8 @@ import (
 	"mach/checks/profile"
 	"mach/checks/survey"
 	"mach/checks/units"
+	"mach/sync/client"
+	"mach/sync/store"
 	"mach/tui"
 	"mach/tui/app"
 	"mach/tui/plain"
@@ -37,6 +39,9 @@ func runChecklist(cmd *cobra.Command, _ []string) error {
 		return err
 	}
 	sh.Store = st
+	if sh.Sync, err = syncer(e, st); err != nil {
+		return err
+	}
 	if plainFlag {
 		dir, err := units.Load()
 		if err != nil {
@@ -83,4 +88,25 @@ func detectThisComputer() (map[string]any, error) {
 	defer cancel()
 	dev, errs := inventory.Detect(ctx)
 	return dev.Row(), errors.Join(errs...)
+}
+
+// syncer is the background sync of an enrolled device; nil before
+// enrolment.
+func syncer(e env, st *store.Store) (app.Syncer, error) {
+	state, err := st.SyncState()
+	if err != nil {
+		return nil, userError{sentence: e.tr.T("cli.open_failed", st.Path(), err), err: err}
+	}
+	if state.Hub.URL == "" || state.Hub.Token == "" {
+		return nil, nil
+	}
+	c, err := client.New(client.Options{HubURL: state.Hub.URL, Token: state.Hub.Token,
+		CAFile: state.Hub.CAFile, Fingerprint: state.Hub.Fingerprint, Logger: e.log})
+	if err != nil {
+		return nil, userError{sentence: e.tr.T("enroll.bad_hub", state.Hub.URL, err), err: err}
+	}
+	return func(ctx context.Context) (app.SyncReport, error) {
+		res, err := c.Sync(ctx, st)
+		return app.SyncReport{Pushed: res.Pushed, Pulled: res.Pulled, Conflicts: res.Conflicts, Pending: res.Pending}, err
+	}, nil
 }

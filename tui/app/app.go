@@ -43,6 +43,11 @@ type Shared struct {
 	HubURL string
 	// Interfaces counts the working network interfaces, for the diagnosis.
 	Interfaces func() int
+	// Sync runs one round with the hub; nil when the device is not
+	// enrolled. The root runs it in the background.
+	Sync Syncer
+	// SyncStatus is what the status line says; only the root changes it.
+	SyncStatus SyncStatus
 }
 
 // OpenChecksMsg asks the root to open the connectivity checks.

@@ -150,5 +150,9 @@ func (m Model) View() string {
 	if m.status != "" {
 		b.WriteString(st.Status.Render(ansi.Truncate(m.status, w, "…")) + "\n")
 	}
+	b.WriteString("\n" + st.Muted.Render(ansi.Truncate(sh.SyncLine(), w, "…")) + "\n")
+	if problem := sh.SyncProblem(); problem != "" {
+		b.WriteString(st.Warn.Render(ansi.Truncate(problem, w, "…")) + "\n")
+	}
 	return app.Layout(st.App.Render(b.String()), st.App.Render(m.help.View(m.keys)), m.height)
 }

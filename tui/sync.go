@@ -1,0 +1,100 @@
+package tui
+
+import (
+	"context"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"mach/checks/answers"
+	"mach/sync/store"
+	"mach/tui/app"
+)
+
+// firstSync is how soon after start the first background round runs.
+const firstSync = 3 * time.Second
+
+// syncRoundTimeout bounds one background round.
+const syncRoundTimeout = 2 * time.Minute
+
+// syncTickMsg says it is time for a sync round.
+type syncTickMsg struct{}
+
+// syncStateMsg carries the store's sync state.
+type syncStateMsg struct{ state store.SyncState }
+
+// syncDoneMsg says how a round ended.
+type syncDoneMsg struct {
+	report app.SyncReport
+	err    error
+	state  store.SyncState
+}
+
+// sheetReloadedMsg carries the answers read again after a round brought
+// other devices' records.
+type sheetReloadedMsg struct{ sheet *answers.Sheet }
+
+func syncTick(d time.Duration) tea.Cmd {
+	return tea.Tick(d, func(time.Time) tea.Msg { return syncTickMsg{} })
+}
+
+// syncStateCmd reads the store's sync state for the status line.
+func syncStateCmd(sh *app.Shared) tea.Cmd {
+	st := sh.Store
+	return func() tea.Msg {
+		state, err := st.SyncState()
+		if err != nil {
+			sh.Log.Warn("sync state unreadable", "err", err)
+		}
+		return syncStateMsg{state: state}
+	}
+}
+
+// syncCmd runs one round in the background.
+func syncCmd(sh *app.Shared) tea.Cmd {
+	sync, st, log := sh.Sync, sh.Store, sh.Log
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), syncRoundTimeout)
+		defer cancel()
+		report, err := sync(ctx)
+		if err != nil {
+			log.Warn("background sync failed", "err", err)
+		}
+		state, serr := st.SyncState()
+		if serr != nil {
+			log.Warn("sync state unreadable", "err", serr)
+		}
+		return syncDoneMsg{report: report, err: err, state: state}
+	}
+}
+
+// reloadCmd reads the answers again.
+func reloadCmd(sh *app.Shared) tea.Cmd {
+	st, c, log := sh.Store, sh.Checklist, sh.Log
+	return func() tea.Msg {
+		sheet, err := app.LoadSheet(st, c, log)
+		if err != nil {
+			log.Warn("answers not reloaded after sync; the ones shown stay", "err", err)
+			return nil
+		}
+		return sheetReloadedMsg{sheet: sheet}
+	}
+}
+
+// synced takes a round's outcome: the status line, the next round (sooner
+// after a success, later after failures) and, when other devices' records
+// came, the answers read again.
+func (r *Root) synced(msg syncDoneMsg) tea.Cmd {
+	r.sh.SyncStatus.Running = false
+	r.sh.SyncStatus.State = msg.state
+	if msg.err != nil {
+		r.syncFailures++
+	} else {
+		r.syncFailures = 0
+	}
+	cmds := []tea.Cmd{syncTick(app.SyncBackoff(r.syncFailures))}
+	if msg.report.Pulled > 0 && r.sh.Sheet != nil {
+		cmds = append(cmds, reloadCmd(r.sh))
+	}
+	return tea.Batch(cmds...)
+}
