@@ -194,6 +194,10 @@ func TestE2EHubCommandsNeedARunningHub(t *testing.T) {
 	if want := i18n.MustNew(i18n.Vietnamese).T("hub.unknown_unit", "99999"); r.code == 0 || strings.TrimSpace(r.stderr) != want {
 		t.Fatalf("hub enroll for an unknown unit: exit %d, %q", r.code, r.stderr)
 	}
+	r = h.f.run(t, "", nil, h.f.args("hub", "revoke", "nobody")...)
+	if want := i18n.MustNew(i18n.Vietnamese).T("hub.no_device", "nobody"); r.code == 0 || strings.TrimSpace(r.stderr) != want {
+		t.Fatalf("revoking an unknown device: exit %d, %q; want %q", r.code, r.stderr, want)
+	}
 	g := newFixture(t)
 	if r = g.run(t, "", nil, g.args("sync")...); r.code == 0 {
 		t.Fatal("sync without a data file succeeded")

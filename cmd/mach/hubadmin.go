@@ -16,6 +16,7 @@ import (
 
 	"mach/checks/units"
 	"mach/sync/client"
+	"mach/sync/protocol"
 )
 
 // adminClient reaches the hub serving the data file beside which it keeps
@@ -126,7 +127,8 @@ func newHubRevokeCommand() *cobra.Command {
 	tr := translatorForError()
 	return adminCommand("revoke DEVICE", tr.T("hub.revoke_short"), cobra.ExactArgs(1), func(cmd *cobra.Command, e env, c *client.Client, args []string) error {
 		if err := c.Revoke(cmd.Context(), args[0]); err != nil {
-			if client.Code(err) == "not_found" {
+			var he *client.HubError
+			if errors.As(err, &he) && he.Body.Code == protocol.CodeNotFound {
 				return userError{sentence: e.tr.T("hub.no_device", args[0]), err: err}
 			}
 			return adminError(e, err)

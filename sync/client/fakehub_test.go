@@ -288,7 +288,7 @@ func answerWith(status int, retryAfter string) fault {
 func hangUp(w http.ResponseWriter) {
 	conn, _, err := http.NewResponseController(w).Hijack()
 	if err != nil {
-		panic(err)
+		panic(http.ErrAbortHandler) // closes the connection all the same
 	}
 	conn.Close()
 }
