@@ -39,6 +39,10 @@ type Record struct {
 	Author string `json:"author,omitempty"`
 	// Deleted marks a tombstone: the record was deleted.
 	Deleted bool `json:"deleted,omitempty"`
+	// Resolves lists the concurrent versions this edit settles: an
+	// officer's choice between conflicting versions. A device holding any
+	// of them takes this version as their successor.
+	Resolves []Version `json:"resolves,omitempty"`
 	// Saved is the device's wall-clock time of the edit, for display only;
 	// it never orders records across devices.
 	Saved time.Time `json:"saved"`

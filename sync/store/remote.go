@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -111,8 +112,8 @@ func (w *Writer) merge(aside *bbolt.Bucket, r record.Record) (became, setAside b
 		return false, false, err
 	case r.Version == local.Version, local.Base == r.Version, aside.Get(conflictKey(r)) != nil:
 		return false, false, nil
-	case r.Base == local.Version:
-		return true, false, w.putRecord(r)
+	case r.Base == local.Version || slices.Contains(r.Resolves, local.Version):
+		return true, false, w.settle(aside, r)
 	}
 	// Concurrent. A version made on one set aside moves that branch on.
 	if !r.Base.IsZero() {

@@ -52,7 +52,7 @@ func (w *Writer) Put(kind, id string, body json.RawMessage) (record.Record, erro
 	if !json.Valid(body) {
 		return record.Record{}, fmt.Errorf("put %s %s: body is not valid JSON", kind, id)
 	}
-	return w.write(kind, id, body, false)
+	return w.write(kind, id, body, false, nil)
 }
 
 // Delete writes a tombstone version of (kind, id), keeping its last body.
@@ -61,7 +61,7 @@ func (w *Writer) Delete(kind, id string) (record.Record, error) {
 	if err != nil {
 		return record.Record{}, fmt.Errorf("delete %s %s: %w", kind, id, err)
 	}
-	return w.write(kind, id, prev.Body, true)
+	return w.write(kind, id, prev.Body, true, nil)
 }
 
 // SetMeta sets a meta value.
@@ -88,7 +88,7 @@ func (w *Writer) get(kind, id string) (record.Record, error) {
 	return r, nil
 }
 
-func (w *Writer) write(kind, id string, body json.RawMessage, deleted bool) (record.Record, error) {
+func (w *Writer) write(kind, id string, body json.RawMessage, deleted bool, resolves []record.Version) (record.Record, error) {
 	if kind == "" {
 		return record.Record{}, fmt.Errorf("write record: empty kind")
 	}
@@ -100,7 +100,7 @@ func (w *Writer) write(kind, id string, body json.RawMessage, deleted bool) (rec
 	now := w.s.now()
 	r := record.Record{
 		ID: id, Kind: kind, Unit: unit, Body: body, Device: w.s.device,
-		Author: string(meta.Get([]byte(MetaAuthor))), Deleted: deleted, Saved: now.UTC(),
+		Author: string(meta.Get([]byte(MetaAuthor))), Deleted: deleted, Saved: now.UTC(), Resolves: resolves,
 	}
 	if id == "" {
 		r.ID = record.NewID(now)
