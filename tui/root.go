@@ -11,6 +11,7 @@ import (
 	"mach/checks/answers"
 	"mach/checks/units"
 	"mach/tui/app"
+	"mach/tui/conflicts"
 	"mach/tui/home"
 	"mach/tui/netcheck"
 	"mach/tui/rows"
@@ -29,6 +30,7 @@ const (
 	screenSection
 	screenRows
 	screenChecks
+	screenConflicts
 	screenFailed
 )
 
@@ -49,6 +51,7 @@ type Root struct {
 	section       section.Model
 	rows          rows.Model
 	checks        netcheck.Model
+	conflicts     conflicts.Model
 	width, height int
 	err           error
 	quit          key.Binding
@@ -71,7 +74,7 @@ func New(sh *app.Shared) *Root {
 // Init asks the terminal for its background colour, loads the answers and,
 // on an enrolled device, starts syncing in the background.
 func (r *Root) Init() tea.Cmd {
-	cmds := []tea.Cmd{tea.RequestBackgroundColor, loadCmd(r.sh), syncStateCmd(r.sh)}
+	cmds := []tea.Cmd{tea.RequestBackgroundColor, loadCmd(r.sh), syncStateCmd(r.sh), conflictCountCmd(r.sh)}
 	if r.sh.Sync != nil {
 		cmds = append(cmds, syncTick(firstSync))
 	}
@@ -152,12 +155,16 @@ func (r *Root) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return r, r.forward(msg)
 	case app.BackMsg:
 		// A table returns to its section; a section to home.
+		left := r.active
 		if r.active == screenRows {
 			r.active = screenSection
 		} else {
 			r.active = screenHome
 		}
 		r.resize()
+		if left == screenConflicts {
+			return r, conflictCountCmd(r.sh)
+		}
 		return r, nil
 	case setup.DoneMsg:
 		r.active = screenHome
@@ -170,6 +177,14 @@ func (r *Root) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			r.resize()
 		}
 		return r, nil
+	case conflictCountMsg:
+		r.sh.Conflicts = msg.n
+		return r, nil
+	case app.OpenConflictsMsg:
+		r.conflicts = conflicts.New(r.sh)
+		r.active = screenConflicts
+		r.resize()
+		return r, r.conflicts.Init()
 	case app.OpenChecksMsg:
 		r.checks = netcheck.New(r.sh)
 		r.active = screenChecks
@@ -200,6 +215,8 @@ func (r *Root) forward(msg tea.Msg) tea.Cmd {
 		r.rows, cmd = r.rows.Update(msg)
 	case screenChecks:
 		r.checks, cmd = r.checks.Update(msg)
+	case screenConflicts:
+		r.conflicts, cmd = r.conflicts.Update(msg)
 	}
 	return cmd
 }
@@ -217,6 +234,8 @@ func (r *Root) resize() {
 		r.rows.SetSize(r.width, r.height)
 	case screenChecks:
 		r.checks.SetSize(r.width, r.height)
+	case screenConflicts:
+		r.conflicts.SetSize(r.width, r.height)
 	}
 }
 
@@ -239,6 +258,8 @@ func (r *Root) View() tea.View {
 		s = r.rows.View()
 	case screenChecks:
 		s = r.checks.View()
+	case screenConflicts:
+		s = r.conflicts.View()
 	}
 	v := tea.NewView(s)
 	v.AltScreen = true

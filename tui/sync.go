@@ -93,8 +93,26 @@ func (r *Root) synced(msg syncDoneMsg) tea.Cmd {
 		r.syncFailures = 0
 	}
 	cmds := []tea.Cmd{syncTick(app.SyncBackoff(r.syncFailures))}
+	if msg.report.Conflicts > 0 {
+		cmds = append(cmds, conflictCountCmd(r.sh))
+	}
 	if msg.report.Pulled > 0 && r.sh.Sheet != nil {
 		cmds = append(cmds, reloadCmd(r.sh))
 	}
 	return tea.Batch(cmds...)
+}
+
+// conflictCountMsg carries how many records are in conflict.
+type conflictCountMsg struct{ n int }
+
+// conflictCountCmd counts the records in conflict, for the home screen.
+func conflictCountCmd(sh *app.Shared) tea.Cmd {
+	st, log := sh.Store, sh.Log
+	return func() tea.Msg {
+		list, err := st.Conflicts()
+		if err != nil {
+			log.Warn("conflicts unreadable", "err", err)
+		}
+		return conflictCountMsg{n: len(list)}
+	}
 }

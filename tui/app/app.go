@@ -48,7 +48,13 @@ type Shared struct {
 	Sync Syncer
 	// SyncStatus is what the status line says; only the root changes it.
 	SyncStatus SyncStatus
+	// Conflicts counts the records with versions waiting for the officer's
+	// choice; only the root changes it.
+	Conflicts int
 }
+
+// OpenConflictsMsg asks the root to open the conflicts screen.
+type OpenConflictsMsg struct{}
 
 // OpenChecksMsg asks the root to open the connectivity checks.
 type OpenChecksMsg struct{}

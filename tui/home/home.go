@@ -18,24 +18,25 @@ import (
 
 // KeyMap are the home screen's keys.
 type KeyMap struct {
-	Up, Down, Open, Checks, Help, Quit key.Binding
+	Up, Down, Open, Checks, Conflicts, Help, Quit key.Binding
 }
 
 // NewKeyMap builds the key map with help in the officer's language.
 func NewKeyMap(tr *i18n.Translator) KeyMap {
 	return KeyMap{
-		Up:     key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", tr.T("key.up"))),
-		Down:   key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", tr.T("key.down"))),
-		Open:   key.NewBinding(key.WithKeys("enter", "right", "l"), key.WithHelp("enter", tr.T("key.open"))),
-		Checks: key.NewBinding(key.WithKeys("c"), key.WithHelp("c", tr.T("key.checks"))),
-		Help:   key.NewBinding(key.WithKeys("?"), key.WithHelp("?", tr.T("key.help"))),
-		Quit:   key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", tr.T("key.quit"))),
+		Up:        key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", tr.T("key.up"))),
+		Down:      key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", tr.T("key.down"))),
+		Open:      key.NewBinding(key.WithKeys("enter", "right", "l"), key.WithHelp("enter", tr.T("key.open"))),
+		Checks:    key.NewBinding(key.WithKeys("c"), key.WithHelp("c", tr.T("key.checks"))),
+		Conflicts: key.NewBinding(key.WithKeys("x"), key.WithHelp("x", tr.T("key.conflicts"))),
+		Help:      key.NewBinding(key.WithKeys("?"), key.WithHelp("?", tr.T("key.help"))),
+		Quit:      key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", tr.T("key.quit"))),
 	}
 }
 
 // ShortHelp is the one-line help.
 func (k KeyMap) ShortHelp() []key.Binding {
-	return []key.Binding{k.Up, k.Down, k.Open, k.Checks, k.Help, k.Quit}
+	return []key.Binding{k.Up, k.Down, k.Open, k.Conflicts, k.Checks, k.Help, k.Quit}
 }
 
 // FullHelp is the expanded help.
@@ -86,6 +87,8 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 		case key.Matches(msg, m.keys.Open):
 			id := m.sh.Checklist.Sections[m.cursor].ID
 			return m, func() tea.Msg { return app.OpenSectionMsg{Section: id} }
+		case key.Matches(msg, m.keys.Conflicts) && m.sh.Conflicts > 0:
+			return m, func() tea.Msg { return app.OpenConflictsMsg{} }
 		case key.Matches(msg, m.keys.Checks) && m.sh.Profile != nil:
 			return m, func() tea.Msg { return app.OpenChecksMsg{} }
 		case key.Matches(msg, m.keys.Help):
@@ -103,6 +106,7 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 
 // View draws the screen.
 func (m Model) View() string {
+	m.keys.Conflicts.SetEnabled(m.sh.Conflicts > 0)
 	sh, tr, st := m.sh, m.sh.Tr, m.sh.Styles
 	w := max(m.width-2, 20)
 	prog := sh.Checklist.Progress(sh.Sheet.State(), tr)
@@ -151,6 +155,9 @@ func (m Model) View() string {
 		b.WriteString(st.Status.Render(ansi.Truncate(m.status, w, "…")) + "\n")
 	}
 	b.WriteString("\n" + st.Muted.Render(ansi.Truncate(sh.SyncLine(), w, "…")) + "\n")
+	if sh.Conflicts > 0 {
+		b.WriteString(st.Warn.Render(ansi.Truncate(tr.T("home.conflicts", sh.Conflicts), w, "…")) + "\n")
+	}
 	if problem := sh.SyncProblem(); problem != "" {
 		b.WriteString(st.Warn.Render(ansi.Truncate(problem, w, "…")) + "\n")
 	}

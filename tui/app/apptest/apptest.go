@@ -85,7 +85,8 @@ func WithUnit(t testing.TB, sh *app.Shared) {
 	Reload(t, sh)
 }
 
-// Key is a key press: a special key name ("enter", "esc", "down", "up") or
+// Key is a key press: a special key name ("enter", "esc", "up", "down",
+// "left", "right", "tab", "backspace") or
 // one printable character.
 func Key(name string) tea.KeyPressMsg {
 	switch name {
@@ -97,6 +98,10 @@ func Key(name string) tea.KeyPressMsg {
 		return tea.KeyPressMsg{Code: tea.KeyDown}
 	case "up":
 		return tea.KeyPressMsg{Code: tea.KeyUp}
+	case "left":
+		return tea.KeyPressMsg{Code: tea.KeyLeft}
+	case "right":
+		return tea.KeyPressMsg{Code: tea.KeyRight}
 	case "tab":
 		return tea.KeyPressMsg{Code: tea.KeyTab}
 	case "backspace":
