@@ -16,6 +16,7 @@ import (
 	"mach/tui/netcheck"
 	"mach/tui/rows"
 	"mach/tui/section"
+	"mach/tui/settings"
 	"mach/tui/setup"
 	"mach/tui/style"
 )
@@ -31,6 +32,7 @@ const (
 	screenRows
 	screenChecks
 	screenConflicts
+	screenSettings
 	screenFailed
 )
 
@@ -52,6 +54,7 @@ type Root struct {
 	rows          rows.Model
 	checks        netcheck.Model
 	conflicts     conflicts.Model
+	settings      settings.Model
 	width, height int
 	err           error
 	quit          key.Binding
@@ -133,6 +136,9 @@ func (r *Root) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case syncStateMsg:
 		r.sh.SyncStatus.State = msg.state
 		r.sh.SyncStatus.Enrolled = r.sh.Sync != nil
+		if r.active == screenSettings {
+			r.settings.SetSize(r.width, r.height)
+		}
 		return r, nil
 	case syncTickMsg:
 		if r.sh.SyncStatus.Running {
@@ -185,6 +191,13 @@ func (r *Root) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		r.active = screenConflicts
 		r.resize()
 		return r, r.conflicts.Init()
+	case app.OpenSettingsMsg:
+		r.settings = settings.New(r.sh)
+		r.active = screenSettings
+		r.resize()
+		return r, nil
+	case settings.EnrolledMsg:
+		return r, r.enrolled()
 	case app.OpenChecksMsg:
 		r.checks = netcheck.New(r.sh)
 		r.active = screenChecks
@@ -217,6 +230,8 @@ func (r *Root) forward(msg tea.Msg) tea.Cmd {
 		r.checks, cmd = r.checks.Update(msg)
 	case screenConflicts:
 		r.conflicts, cmd = r.conflicts.Update(msg)
+	case screenSettings:
+		r.settings, cmd = r.settings.Update(msg)
 	}
 	return cmd
 }
@@ -236,6 +251,8 @@ func (r *Root) resize() {
 		r.checks.SetSize(r.width, r.height)
 	case screenConflicts:
 		r.conflicts.SetSize(r.width, r.height)
+	case screenSettings:
+		r.settings.SetSize(r.width, r.height)
 	}
 }
 
@@ -260,6 +277,8 @@ func (r *Root) View() tea.View {
 		s = r.checks.View()
 	case screenConflicts:
 		s = r.conflicts.View()
+	case screenSettings:
+		s = r.settings.View()
 	}
 	v := tea.NewView(s)
 	v.AltScreen = true

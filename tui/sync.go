@@ -116,3 +116,17 @@ func conflictCountCmd(sh *app.Shared) tea.Cmd {
 		return conflictCountMsg{n: len(list)}
 	}
 }
+
+// enrolled starts syncing once the officer has enrolled this computer.
+func (r *Root) enrolled() tea.Cmd {
+	if r.sh.NewSyncer == nil {
+		return syncStateCmd(r.sh)
+	}
+	sync, err := r.sh.NewSyncer()
+	if err != nil {
+		r.sh.Log.Error("sync after enrolment", "err", err)
+		return syncStateCmd(r.sh)
+	}
+	r.sh.Sync, r.sh.SyncStatus.Enrolled, r.syncFailures = sync, true, 0
+	return tea.Batch(syncStateCmd(r.sh), syncTick(firstSync))
+}

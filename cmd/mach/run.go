@@ -42,6 +42,7 @@ func runChecklist(cmd *cobra.Command, _ []string) error {
 	if sh.Sync, err = syncer(e, st); err != nil {
 		return err
 	}
+	sh.NewSyncer = func() (app.Syncer, error) { return syncer(e, st) }
 	if plainFlag {
 		dir, err := units.Load()
 		if err != nil {

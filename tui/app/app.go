@@ -46,6 +46,9 @@ type Shared struct {
 	// Sync runs one round with the hub; nil when the device is not
 	// enrolled. The root runs it in the background.
 	Sync Syncer
+	// NewSyncer makes Sync from the enrolment kept in the store, after
+	// the officer enrols from the settings screen.
+	NewSyncer func() (Syncer, error)
 	// SyncStatus is what the status line says; only the root changes it.
 	SyncStatus SyncStatus
 	// Conflicts counts the records with versions waiting for the officer's
@@ -55,6 +58,9 @@ type Shared struct {
 
 // OpenConflictsMsg asks the root to open the conflicts screen.
 type OpenConflictsMsg struct{}
+
+// OpenSettingsMsg asks the root to open the hub settings.
+type OpenSettingsMsg struct{}
 
 // OpenChecksMsg asks the root to open the connectivity checks.
 type OpenChecksMsg struct{}

@@ -18,7 +18,7 @@ import (
 
 // KeyMap are the home screen's keys.
 type KeyMap struct {
-	Up, Down, Open, Checks, Conflicts, Help, Quit key.Binding
+	Up, Down, Open, Checks, Conflicts, Settings, Help, Quit key.Binding
 }
 
 // NewKeyMap builds the key map with help in the officer's language.
@@ -29,6 +29,7 @@ func NewKeyMap(tr *i18n.Translator) KeyMap {
 		Open:      key.NewBinding(key.WithKeys("enter", "right", "l"), key.WithHelp("enter", tr.T("key.open"))),
 		Checks:    key.NewBinding(key.WithKeys("c"), key.WithHelp("c", tr.T("key.checks"))),
 		Conflicts: key.NewBinding(key.WithKeys("x"), key.WithHelp("x", tr.T("key.conflicts"))),
+		Settings:  key.NewBinding(key.WithKeys("s"), key.WithHelp("s", tr.T("key.settings"))),
 		Help:      key.NewBinding(key.WithKeys("?"), key.WithHelp("?", tr.T("key.help"))),
 		Quit:      key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", tr.T("key.quit"))),
 	}
@@ -36,11 +37,13 @@ func NewKeyMap(tr *i18n.Translator) KeyMap {
 
 // ShortHelp is the one-line help.
 func (k KeyMap) ShortHelp() []key.Binding {
-	return []key.Binding{k.Up, k.Down, k.Open, k.Conflicts, k.Checks, k.Help, k.Quit}
+	return []key.Binding{k.Open, k.Conflicts, k.Checks, k.Settings, k.Help, k.Quit}
 }
 
 // FullHelp is the expanded help.
-func (k KeyMap) FullHelp() [][]key.Binding { return [][]key.Binding{k.ShortHelp()} }
+func (k KeyMap) FullHelp() [][]key.Binding {
+	return [][]key.Binding{{k.Up, k.Down, k.Open}, {k.Conflicts, k.Checks, k.Settings}, {k.Help, k.Quit}}
+}
 
 // Model is the home screen.
 type Model struct {
@@ -89,6 +92,8 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 			return m, func() tea.Msg { return app.OpenSectionMsg{Section: id} }
 		case key.Matches(msg, m.keys.Conflicts) && m.sh.Conflicts > 0:
 			return m, func() tea.Msg { return app.OpenConflictsMsg{} }
+		case key.Matches(msg, m.keys.Settings):
+			return m, func() tea.Msg { return app.OpenSettingsMsg{} }
 		case key.Matches(msg, m.keys.Checks) && m.sh.Profile != nil:
 			return m, func() tea.Msg { return app.OpenChecksMsg{} }
 		case key.Matches(msg, m.keys.Help):
