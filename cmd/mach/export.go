@@ -10,7 +10,7 @@ import (
 )
 
 func newExportCommand() *cobra.Command {
-	var format, out string
+	var format, out, bundle string
 	tr := translatorForError()
 	cmd := &cobra.Command{
 		Use:   "export",
@@ -22,6 +22,15 @@ func newExportCommand() *cobra.Command {
 				return err
 			}
 			defer e.close()
+			if cmd.Flags().Changed("bundle") {
+				if out != "" || cmd.Flags().Changed("format") {
+					return userError{sentence: e.tr.T("bundle.with_out")}
+				}
+				if bundle == "" {
+					return userError{sentence: e.tr.T("bundle.no_file")}
+				}
+				return writeBundle(cmd, e, bundle)
+			}
 			if format != "json" {
 				return userError{sentence: e.tr.T("export.bad_format", format)}
 			}
@@ -45,6 +54,7 @@ func newExportCommand() *cobra.Command {
 	}
 	cmd.Flags().StringVar(&format, "format", "json", tr.T("cli.flag_format"))
 	cmd.Flags().StringVar(&out, "out", "", tr.T("cli.flag_out"))
+	cmd.Flags().StringVar(&bundle, "bundle", "", tr.T("bundle.flag_bundle"))
 	return cmd
 }
 

@@ -42,7 +42,7 @@ func newHubCommand() *cobra.Command {
 		Args:  cobra.NoArgs,
 	}
 	cmd.AddCommand(newHubServeCommand(), newHubEnrollCommand(), newHubDevicesCommand(),
-		newHubRevokeCommand(), newHubTokenCommand(), newHubExportCommand())
+		newHubRevokeCommand(), newHubTokenCommand(), newHubExportCommand(), newHubImportCommand())
 	return cmd
 }
 

@@ -57,3 +57,16 @@ func (c *Client) Export(ctx context.Context) (json.RawMessage, error) {
 	err := c.call(ctx, http.MethodGet, protocol.PathAdminExport, nil, nil, &out)
 	return out, err
 }
+
+// Import hands the running hub a bundle a laptop wrote offline; the hub
+// applies it as the device's pushes. Its deadline grows with the bundle: a
+// second for each batch the hub stores, on top of the client's timeout.
+// Repeating it is safe: the hub stores nothing twice.
+func (c *Client) Import(ctx context.Context, b protocol.Bundle) (protocol.ImportResponse, error) {
+	batches := (len(b.Entries) + protocol.MaxBatchEntries - 1) / protocol.MaxBatchEntries
+	ctx, cancel := context.WithTimeout(ctx, c.timeout+time.Duration(batches)*time.Second)
+	defer cancel()
+	var out protocol.ImportResponse
+	err := c.call(ctx, http.MethodPost, protocol.PathAdminImport, nil, b, &out)
+	return out, err
+}

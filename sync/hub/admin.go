@@ -33,6 +33,7 @@ func (s *server) mountAdmin(mux *http.ServeMux, token string, now func() time.Ti
 	mux.Handle(protocol.PathAdminRevoke, only(http.MethodPost, a.guard(a.revoke)))
 	mux.Handle(protocol.PathAdminTokens, only(http.MethodPost, a.guard(a.tokens)))
 	mux.Handle(protocol.PathAdminExport, only(http.MethodGet, a.guard(a.export)))
+	mux.Handle(protocol.PathAdminImport, only(http.MethodPost, a.guard(a.importBundle)))
 }
 
 // export streams everything the hub holds. Once the first byte is out an
