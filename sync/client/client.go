@@ -126,8 +126,15 @@ func New(opts Options) (*Client, error) {
 func transport(cfg *tls.Config) *http.Transport {
 	t := http.DefaultTransport.(*http.Transport).Clone()
 	t.TLSClientConfig = cfg
+	// A stalled link is given up after a while and the request retried on
+	// a new connection, rather than holding the whole round.
+	t.ResponseHeaderTimeout = attemptTimeout
 	return t
 }
+
+// attemptTimeout bounds the wait for the hub's answer to one request, once
+// it is sent.
+const attemptTimeout = 45 * time.Second
 
 func orDefault(d, def time.Duration) time.Duration {
 	if d <= 0 {
