@@ -25,6 +25,7 @@ func (b *Bolt) Push(device, unit string, req protocol.PushRequest) (protocol.Pus
 		return resp, fmt.Errorf("push: %w", err)
 	}
 	err := b.db.Update(func(tx *bbolt.Tx) error {
+		appendOnly(tx)
 		ackedKey := join([]byte(device), u32(req.Epoch))
 		acked := uint64(0)
 		if v := tx.Bucket(bucketAcked).Get(ackedKey); v != nil {
@@ -73,6 +74,24 @@ func (b *Bolt) Push(device, unit string, req protocol.PushRequest) (protocol.Pus
 		return resp, fmt.Errorf("push: %w", err)
 	}
 	return resp, nil
+}
+
+// appendFill is how full bbolt fills the pages it splits in the buckets whose
+// keys a push only appends: the log (by cursor), the unit log (by unit, then
+// cursor) and the seqs (by device and epoch, then seq). bbolt's default,
+// half full, leaves room for keys inserted in between, which these buckets
+// never get, so each page a push filled stayed half empty for good: the file
+// grew to 1.5 times the size and each commit wrote 1.5 times the pages
+// (Benchmark129Laptops: 197 MB against 130 MB).
+const appendFill = 0.95
+
+// appendOnly sets appendFill on the append-only buckets for the rest of tx
+// (bbolt keeps each bucket's handle, and its FillPercent, for the whole
+// transaction).
+func appendOnly(tx *bbolt.Tx) {
+	for _, name := range [][]byte{bucketLog, bucketUnitLog, bucketSeqs} {
+		tx.Bucket(name).FillPercent = appendFill
+	}
 }
 
 // errUnchanged rolls back a push that had nothing new to store.
