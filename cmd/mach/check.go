@@ -78,14 +78,25 @@ func runCheck(cmd *cobra.Command, f checkFlags) error {
 	if err != nil {
 		return notRun(err)
 	}
-	if len(p.For(f.network)) == 0 {
-		return notRun(userError{sentence: e.tr.T("check.no_targets", p.ID, networkName(f.network, e.tr))})
+	if f.profile != "" {
+		// Checked before the data file is opened: a check that cannot run
+		// creates no file.
+		if err := coversNetwork(e, p, f.network); err != nil {
+			return notRun(err)
+		}
 	}
 	st, err := openStore(e)
 	if err != nil {
 		return notRun(err)
 	}
 	defer st.Close()
+	if f.profile == "" {
+		// A newer profile the hub published runs in place of the shipped one.
+		p = currentProfile(e, st, p)
+		if err := coversNetwork(e, p, f.network); err != nil {
+			return notRun(err)
+		}
+	}
 	unit, err := st.Meta(store.MetaUnit)
 	if err != nil {
 		e.log.Warn("read the unit", "err", err)
@@ -154,7 +165,8 @@ func runCheck(cmd *cobra.Command, f checkFlags) error {
 }
 
 // loadProfile reads the profile from file, or the shipped one when file is
-// empty. A broken profile is refused with its file, line and reason.
+// empty (runCheck then prefers a newer one the hub published). A broken
+// profile is refused with its file, line and reason.
 func loadProfile(e env, file string) (*profile.Profile, error) {
 	if file == "" {
 		p, err := profile.Default()
@@ -174,6 +186,14 @@ func loadProfile(e env, file string) (*profile.Profile, error) {
 	return p, nil
 }
 
+// coversNetwork refuses a profile with no target on network.
+func coversNetwork(e env, p *profile.Profile, network string) error {
+	if len(p.For(network)) == 0 {
+		return userError{sentence: e.tr.T("check.no_targets", p.ID, networkName(network, e.tr))}
+	}
+	return nil
+}
+
 // contractedMbps is the bandwidth of the tested link as the survey gives it;
 // 0 when unknown or when the survey cannot be read, which only costs the
 // slow-link rule.
@@ -183,7 +203,7 @@ func contractedMbps(e env, st *store.Store, network string) float64 {
 		e.log.Warn("read the checklist", "err", err)
 		return 0
 	}
-	sheet, err := app.LoadSheet(st, checklist, e.log)
+	sheet, err := app.LoadSheet(st, currentChecklist(e, st, checklist), e.log)
 	if err != nil {
 		e.log.Warn("read the answers", "err", err)
 	}

@@ -42,7 +42,8 @@ func newHubCommand() *cobra.Command {
 		Args:  cobra.NoArgs,
 	}
 	cmd.AddCommand(newHubServeCommand(), newHubEnrollCommand(), newHubDevicesCommand(),
-		newHubRevokeCommand(), newHubTokenCommand(), newHubExportCommand(), newHubImportCommand())
+		newHubRevokeCommand(), newHubTokenCommand(), newHubExportCommand(), newHubImportCommand(),
+		newHubPublishCommand())
 	return cmd
 }
 

@@ -14,6 +14,8 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"mach/checks/profile"
+	"mach/checks/survey"
 	"mach/checks/units"
 	"mach/sync/client"
 	"mach/sync/protocol"
@@ -183,4 +185,57 @@ func newHubExportCommand() *cobra.Command {
 	cmd.Flags().StringVar(&format, "format", "json", tr.T("cli.flag_format"))
 	cmd.Flags().StringVar(&out, "out", "", tr.T("cli.flag_out"))
 	return cmd
+}
+
+func newHubPublishCommand() *cobra.Command {
+	var checklistFile, profileFile string
+	tr := translatorForError()
+	cmd := adminCommand("publish", tr.T("publish.short"), cobra.NoArgs, func(cmd *cobra.Command, e env, c *client.Client, _ []string) error {
+		if (checklistFile == "") == (profileFile == "") {
+			return userError{sentence: e.tr.T("publish.one_file")}
+		}
+		doc, err := readDocument(e, checklistFile, profileFile)
+		if err != nil {
+			return err
+		}
+		if err := c.Publish(cmd.Context(), doc); err != nil {
+			return adminError(e, err)
+		}
+		printf(cmd.OutOrStdout(), "%s\n", e.tr.T("publish.done_"+doc.Kind, doc.ID, doc.Version))
+		return nil
+	})
+	cmd.Flags().StringVar(&checklistFile, "checklist", "", tr.T("publish.flag_checklist"))
+	cmd.Flags().StringVar(&profileFile, "profile", "", tr.T("publish.flag_profile"))
+	return cmd
+}
+
+// readDocument reads the checklist or the profile to publish, whichever file
+// is given, and checks it as the laptops will: a broken one is refused with
+// its file, line and reason.
+func readDocument(e env, checklistFile, profileFile string) (protocol.Document, error) {
+	doc := protocol.Document{Kind: protocol.DocChecklist}
+	file := checklistFile
+	if profileFile != "" {
+		doc.Kind, file = protocol.DocProfile, profileFile
+	}
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return doc, userError{sentence: e.tr.T("publish.unreadable", file, err), err: err}
+	}
+	doc.Data = data
+	if doc.Kind == protocol.DocChecklist {
+		var c *survey.Checklist
+		if c, err = survey.Parse(file, data); err == nil {
+			doc.ID, doc.Version = c.ID, c.Version
+		}
+	} else {
+		var p *profile.Profile
+		if p, err = profile.Parse(file, data); err == nil {
+			doc.ID, doc.Version = p.ID, p.Version
+		}
+	}
+	if err != nil {
+		return doc, userError{sentence: e.tr.T("publish.broken", err), err: err}
+	}
+	return doc, nil
 }

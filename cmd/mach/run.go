@@ -34,11 +34,10 @@ func runChecklist(cmd *cobra.Command, _ []string) error {
 		return err
 	}
 	defer st.Close()
-	sh, err := shared(e)
+	sh, err := shared(e, st)
 	if err != nil {
 		return err
 	}
-	sh.Store = st
 	if sh.Sync, err = syncer(e, st); err != nil {
 		return err
 	}
@@ -59,9 +58,10 @@ func runChecklist(cmd *cobra.Command, _ []string) error {
 	return nil
 }
 
-// shared loads what every screen needs except the store, the answers and
-// the list of units, which the interface reads after its first frame.
-func shared(e env) (*app.Shared, error) {
+// shared loads what every screen needs except the answers and the list of
+// units, which the interface reads after its first frame. The checklist and
+// the profile are the newer ones the hub published, when st holds them.
+func shared(e env, st *store.Store) (*app.Shared, error) {
 	checklist, err := survey.Default()
 	if err != nil {
 		return nil, userError{sentence: e.tr.T("cli.bad_checklist", err), err: err}
@@ -71,8 +71,9 @@ func shared(e env) (*app.Shared, error) {
 		return nil, userError{sentence: e.tr.T("cli.bad_profile", err), err: err}
 	}
 	return &app.Shared{
-		Checklist:  checklist,
-		Profile:    checkProfile,
+		Store:      st,
+		Checklist:  currentChecklist(e, st, checklist),
+		Profile:    currentProfile(e, st, checkProfile),
 		Probes:     probe.All(),
 		Interfaces: inventory.UpInterfaces,
 		Tr:         e.tr,

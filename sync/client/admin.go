@@ -70,3 +70,11 @@ func (c *Client) Import(ctx context.Context, b protocol.Bundle) (protocol.Import
 	err := c.call(ctx, http.MethodPost, protocol.PathAdminImport, nil, b, &out)
 	return out, err
 }
+
+// Publish hands the hub a checklist or profile for the laptops to pull.
+func (c *Client) Publish(ctx context.Context, doc protocol.Document) error {
+	ctx, cancel := context.WithTimeout(ctx, c.timeout)
+	defer cancel()
+	var none json.RawMessage
+	return c.call(ctx, http.MethodPost, protocol.PathAdminPublish, nil, doc, &none)
+}

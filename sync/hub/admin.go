@@ -34,6 +34,7 @@ func (s *server) mountAdmin(mux *http.ServeMux, token string, now func() time.Ti
 	mux.Handle(protocol.PathAdminTokens, only(http.MethodPost, a.guard(a.tokens)))
 	mux.Handle(protocol.PathAdminExport, only(http.MethodGet, a.guard(a.export)))
 	mux.Handle(protocol.PathAdminImport, only(http.MethodPost, a.guard(a.importBundle)))
+	mux.Handle(protocol.PathAdminPublish, only(http.MethodPost, a.guard(a.publish)))
 }
 
 // export streams everything the hub holds. Once the first byte is out an

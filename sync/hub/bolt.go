@@ -24,18 +24,19 @@ const DefaultTimeout = time.Second
 // Buckets of the hub file. Keys join their parts with a zero byte; numbers
 // are big-endian so that keys sort by them.
 var (
-	bucketMeta     = []byte("meta")     // "schema" → SchemaVersion
-	bucketLog      = []byte("log")      // cursor → record JSON, every distinct (id, version) once
-	bucketUnitLog  = []byte("unit_log") // unit 0 cursor → device that wrote it
-	bucketVersions = []byte("versions") // id time device → cursor: dedup on (id, version)
-	bucketCurrent  = []byte("current")  // unit 0 kind 0 id → cursor time device of the latest version
-	bucketSeqs     = []byte("seqs")     // device 0 epoch seq → cursor: dedup on (device, epoch, seq)
-	bucketAcked    = []byte("acked")    // device 0 epoch → highest contiguous seq held
-	bucketDevices  = []byte("devices")  // device id → deviceRow JSON
-	bucketTokens   = []byte("tokens")   // SHA-256 of a token → tokenRow JSON
-	bucketCodes    = []byte("codes")    // SHA-256 of a code → codeRow JSON
-	allBuckets     = [][]byte{bucketMeta, bucketLog, bucketUnitLog, bucketVersions, bucketCurrent,
-		bucketSeqs, bucketAcked, bucketDevices, bucketTokens, bucketCodes}
+	bucketMeta      = []byte("meta")      // "schema" → SchemaVersion
+	bucketLog       = []byte("log")       // cursor → record JSON, every distinct (id, version) once
+	bucketUnitLog   = []byte("unit_log")  // unit 0 cursor → device that wrote it
+	bucketVersions  = []byte("versions")  // id time device → cursor: dedup on (id, version)
+	bucketCurrent   = []byte("current")   // unit 0 kind 0 id → cursor time device of the latest version
+	bucketSeqs      = []byte("seqs")      // device 0 epoch seq → cursor: dedup on (device, epoch, seq)
+	bucketAcked     = []byte("acked")     // device 0 epoch → highest contiguous seq held
+	bucketDevices   = []byte("devices")   // device id → deviceRow JSON
+	bucketTokens    = []byte("tokens")    // SHA-256 of a token → tokenRow JSON
+	bucketCodes     = []byte("codes")     // SHA-256 of a code → codeRow JSON
+	bucketDocuments = []byte("documents") // kind → protocol.Document JSON, the latest published
+	allBuckets      = [][]byte{bucketMeta, bucketLog, bucketUnitLog, bucketVersions, bucketCurrent,
+		bucketSeqs, bucketAcked, bucketDevices, bucketTokens, bucketCodes, bucketDocuments}
 )
 
 // BoltOptions tune OpenBolt.

@@ -55,7 +55,9 @@ func (s *server) push(w http.ResponseWriter, r *http.Request) {
 }
 
 // pull answers the records of the device's unit that other devices wrote
-// after the cursor in the query parameter "after" (0 when absent).
+// after the cursor in the query parameter "after" (0 when absent), and the
+// documents newer than the versions in the query parameters "checklist" and
+// "profile".
 func (s *server) pull(w http.ResponseWriter, r *http.Request) {
 	id, ok := s.device(w, r)
 	if !ok {
@@ -70,10 +72,16 @@ func (s *server) pull(w http.ResponseWriter, r *http.Request) {
 		}
 		after = n
 	}
+	docs, err := s.newerDocuments(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	resp, err := s.st.Pull(id.Device, id.Unit, after, protocol.MaxPullRecords)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
+	resp.Documents = docs
 	writeJSON(w, http.StatusOK, resp)
 }

@@ -55,6 +55,13 @@ type Storage interface {
 	// unknown or revoked.
 	Authenticate(token string) (Identity, error)
 
+	// Publish keeps doc as the latest of its kind for the laptops to pull;
+	// it fails with ErrInvalid when the version held is not below doc's.
+	// The caller checks that doc parses.
+	Publish(doc protocol.Document) error
+	// Documents returns the latest document of each kind published.
+	Documents() ([]protocol.Document, error)
+
 	// Export writes everything held as one JSON document, record by record.
 	Export(w io.Writer) error
 	// Close releases the storage.

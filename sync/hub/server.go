@@ -54,7 +54,8 @@ type server struct {
 //
 //	POST PathEnroll         EnrollRequest → EnrollResponse (no token)
 //	POST PathPush           PushRequest → PushResponse (device token)
-//	GET  PathPull?after=N   PullResponse (device token)
+//	GET  PathPull?after=N&checklist=C&profile=P
+//	                        PullResponse (device token)
 //	     PathSpeed/...      Options.Speed, when given
 //
 // Every error is a JSON protocol.Error with a stable code; a gap's carries

@@ -76,6 +76,35 @@ type PullResponse struct {
 	Cursor uint64 `json:"cursor"`
 	// More says there are more records after Cursor: pull again.
 	More bool `json:"more"`
+	// Documents are the checklist and profile the hub holds in versions
+	// above those the device sent (query parameters QueryChecklist and
+	// QueryProfile, 0 when absent).
+	Documents []Document `json:"documents,omitempty"`
+}
+
+// Kinds of a Document.
+const (
+	DocChecklist = "checklist"
+	DocProfile   = "profile"
+)
+
+// Query parameters of a pull naming the versions of the checklist and the
+// profile the device holds.
+const (
+	QueryChecklist = DocChecklist
+	QueryProfile   = DocProfile
+)
+
+// Document is a checklist or a check profile the province publishes
+// (mach hub publish) and the hub hands to the laptops on pull.
+type Document struct {
+	// Kind is DocChecklist or DocProfile.
+	Kind string `json:"kind"`
+	// ID and Version are the document's own, as its YAML says.
+	ID      string `json:"id"`
+	Version int    `json:"version"`
+	// Data is the YAML as published.
+	Data []byte `json:"data"`
 }
 
 // Error is the body of every error answer.
@@ -162,3 +191,7 @@ type TokenResponse struct {
 
 // PathAdminExport streams everything the hub holds (mach hub export).
 const PathAdminExport = "/v1/admin/export"
+
+// PathAdminPublish takes a Document (POST) for the laptops to pull; the hub
+// refuses a broken one, or one whose version is not above the one it holds.
+const PathAdminPublish = "/v1/admin/publish"
