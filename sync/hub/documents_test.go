@@ -1,6 +1,7 @@
 package hub
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -112,4 +113,25 @@ func TestPullReturnsOnlyNewerDocuments(t *testing.T) {
 		}
 	}
 	wantError(t, h.do(t, http.MethodGet, protocol.PathPull+"?profile=two", token, nil), http.StatusBadRequest, protocol.CodeBadRequest)
+}
+
+func TestExportHoldsThePublishedDocuments(t *testing.T) {
+	b, _ := openTest(t)
+	doc := profileDoc(2)
+	if err := b.Publish(doc); err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if err := b.Export(&buf); err != nil {
+		t.Fatal(err)
+	}
+	var out struct {
+		Documents []protocol.Document `json:"documents"`
+	}
+	if err := json.Unmarshal(buf.Bytes(), &out); err != nil {
+		t.Fatalf("export is not JSON: %v", err)
+	}
+	if len(out.Documents) != 1 || out.Documents[0].Version != 2 || !bytes.Equal(out.Documents[0].Data, doc.Data) {
+		t.Fatalf("export documents = %+v", out.Documents)
+	}
 }

@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"go.etcd.io/bbolt"
+
+	"mach/sync/protocol"
 )
 
 // ExportFormat names the JSON document Export writes.
@@ -18,10 +20,13 @@ type exportHeader struct {
 	Format     string    `json:"format"`
 	ExportedAt time.Time `json:"exported_at"`
 	Devices    []Device  `json:"devices"`
+	// Documents are the checklist and profile the hub publishes.
+	Documents []protocol.Document `json:"documents"`
 }
 
 // Export writes everything the hub holds as one JSON document: the devices
-// (without their token hashes) and every version of every record in the
+// (without their token hashes), the published checklist and profile, and
+// every version of every record in the
 // order the hub received them, streamed one at a time from one consistent
 // snapshot. Secrets (token and code hashes) are left out.
 func (b *Bolt) Export(w io.Writer) error {
@@ -34,6 +39,18 @@ func (b *Bolt) Export(w io.Writer) error {
 				return fmt.Errorf("decode device %s: %w", k, err)
 			}
 			head.Devices = append(head.Devices, d.Device)
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		head.Documents = []protocol.Document{}
+		err = tx.Bucket(bucketDocuments).ForEach(func(k, v []byte) error {
+			var doc protocol.Document
+			if err := json.Unmarshal(v, &doc); err != nil {
+				return fmt.Errorf("decode %s document: %w", k, err)
+			}
+			head.Documents = append(head.Documents, doc)
 			return nil
 		})
 		if err != nil {
