@@ -1,12 +1,9 @@
 package hub
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
-	"strconv"
 
 	"mach/sync/protocol"
 )
@@ -143,27 +140,5 @@ var maxBundleBytes int64 = protocol.MaxBundleBytes
 // decodeBundle reads one JSON value of at most maxBundleBytes into v, or
 // answers 400 (with the reason) or 413 and returns false.
 func decodeBundle(w http.ResponseWriter, r *http.Request, v *protocol.Bundle) bool {
-	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxBundleBytes))
-	err := dec.Decode(v)
-	if err == nil {
-		switch err = dec.Decode(&json.RawMessage{}); err {
-		case io.EOF:
-			err = nil
-		case nil:
-			err = errTrailing
-		}
-	}
-	var tooBig *http.MaxBytesError
-	switch {
-	case err == nil:
-		return true
-	case errors.As(err, &tooBig):
-		writeError(w, http.StatusRequestEntityTooLarge, protocol.CodeTooLarge,
-			"the bundle is over "+strconv.FormatInt(maxBundleBytes, 10)+" bytes")
-	case errors.Is(err, io.EOF):
-		writeError(w, http.StatusBadRequest, protocol.CodeBadRequest, "the body is empty: a bundle is expected")
-	default:
-		writeError(w, http.StatusBadRequest, protocol.CodeBadRequest, "malformed bundle: "+err.Error())
-	}
-	return false
+	return decodeLimited(w, r, v, bodyRules{limit: maxBundleBytes, name: "bundle", expected: "a bundle", malformed: "bundle"})
 }

@@ -92,7 +92,22 @@ func addrKey(r *http.Request) string {
 // decodeBody reads one JSON value of at most protocol.MaxBodyBytes into v,
 // or answers 400 (with the reason) or 413 and returns false.
 func decodeBody(w http.ResponseWriter, r *http.Request, v any) bool {
-	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, protocol.MaxBodyBytes))
+	return decodeLimited(w, r, v, bodyRules{limit: protocol.MaxBodyBytes, name: "body", expected: "a JSON object",
+		malformed: "JSON", advice: ": send smaller batches"})
+}
+
+// bodyRules say how large a request body may be and how to name it in the
+// answers that refuse it.
+type bodyRules struct {
+	limit                     int64
+	name, expected, malformed string
+	advice                    string
+}
+
+// decodeLimited reads one JSON value of at most rules.limit bytes into v, or
+// answers 400 (with the reason) or 413 and returns false.
+func decodeLimited(w http.ResponseWriter, r *http.Request, v any, rules bodyRules) bool {
+	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, rules.limit))
 	err := dec.Decode(v)
 	if err == nil {
 		switch err = dec.Decode(&json.RawMessage{}); err {
@@ -108,11 +123,11 @@ func decodeBody(w http.ResponseWriter, r *http.Request, v any) bool {
 		return true
 	case errors.As(err, &tooBig):
 		writeError(w, http.StatusRequestEntityTooLarge, protocol.CodeTooLarge,
-			"the body is over "+strconv.Itoa(protocol.MaxBodyBytes)+" bytes: send smaller batches")
+			"the "+rules.name+" is over "+strconv.FormatInt(rules.limit, 10)+" bytes"+rules.advice)
 	case errors.Is(err, io.EOF):
-		writeError(w, http.StatusBadRequest, protocol.CodeBadRequest, "the body is empty: a JSON object is expected")
+		writeError(w, http.StatusBadRequest, protocol.CodeBadRequest, "the body is empty: "+rules.expected+" is expected")
 	default:
-		writeError(w, http.StatusBadRequest, protocol.CodeBadRequest, "malformed JSON: "+err.Error())
+		writeError(w, http.StatusBadRequest, protocol.CodeBadRequest, "malformed "+rules.malformed+": "+err.Error())
 	}
 	return false
 }
