@@ -141,3 +141,26 @@ func open(e env, create bool) (*store.Store, error) {
 func printf(w io.Writer, format string, args ...any) {
 	fmt.Fprintf(w, format, args...)
 }
+
+// existingStoreCommand builds a command that works on the data file, which
+// must exist already: it is never created by a mistyped --data.
+func existingStoreCommand(use, short string, run func(cmd *cobra.Command, e env, st *store.Store) error) *cobra.Command {
+	return &cobra.Command{
+		Use:   use,
+		Short: short,
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			e, err := newEnv()
+			if err != nil {
+				return err
+			}
+			defer e.close()
+			st, err := openExistingStore(e)
+			if err != nil {
+				return err
+			}
+			defer st.Close()
+			return run(cmd, e, st)
+		},
+	}
+}

@@ -13,7 +13,6 @@ import (
 	"mach/checks/profile"
 	"mach/checks/survey"
 	"mach/checks/units"
-	"mach/sync/client"
 	"mach/sync/store"
 	"mach/tui"
 	"mach/tui/app"
@@ -95,17 +94,9 @@ func detectThisComputer() (map[string]any, error) {
 // syncer is the background sync of an enrolled device; nil before
 // enrolment.
 func syncer(e env, st *store.Store) (app.Syncer, error) {
-	state, err := st.SyncState()
-	if err != nil {
-		return nil, userError{sentence: e.tr.T("cli.open_failed", st.Path(), err), err: err}
-	}
-	if state.Hub.URL == "" || state.Hub.Token == "" {
-		return nil, nil
-	}
-	c, err := client.New(client.Options{HubURL: state.Hub.URL, Token: state.Hub.Token,
-		CAFile: state.Hub.CAFile, Fingerprint: state.Hub.Fingerprint, Logger: e.log})
-	if err != nil {
-		return nil, userError{sentence: e.tr.T("enroll.bad_hub", state.Hub.URL, err), err: err}
+	c, err := hubClient(e, st)
+	if err != nil || c == nil {
+		return nil, err
 	}
 	return func(ctx context.Context) (app.SyncReport, error) {
 		res, err := c.Sync(ctx, st)
