@@ -38,7 +38,7 @@ func startFlow(t *testing.T, sh *app.Shared) *flow {
 		if r, ok := m.(*Root); ok {
 			f.mu.Lock()
 			f.view = ansi.Strip(r.View().Content)
-			f.editing = r.active == screenRows && r.rows.Editing()
+			f.editing = r.active == screenRows && r.rows.m.Editing()
 			f.mu.Unlock()
 		}
 		return msg

@@ -46,15 +46,13 @@ type loadedMsg struct {
 
 // Root is the top-level model.
 type Root struct {
-	sh            *app.Shared
-	active        screen
-	setup         setup.Model
-	home          home.Model
-	section       section.Model
-	rows          rows.Model
-	checks        netcheck.Model
-	conflicts     conflicts.Model
-	settings      settings.Model
+	sh     *app.Shared
+	active screen
+	// pages are the screens opened so far, by name; checks and rows are
+	// also kept typed for what the root asks of them.
+	pages         map[screen]page
+	checks        *holder[netcheck.Model, *netcheck.Model]
+	rows          *holder[rows.Model, *rows.Model]
 	width, height int
 	err           error
 	quit          key.Binding
@@ -69,7 +67,7 @@ var _ tea.Model = (*Root)(nil)
 // starts, so that the first frame does not wait for the data.
 func New(sh *app.Shared) *Root {
 	return &Root{
-		sh: sh, width: 80, height: 24,
+		sh: sh, width: 80, height: 24, pages: map[screen]page{},
 		quit: key.NewBinding(key.WithKeys("ctrl+c")),
 	}
 }
@@ -108,7 +106,7 @@ func (r *Root) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.KeyPressMsg:
 		// Ctrl+C stops running checks first, and mach only after.
-		if key.Matches(msg, r.quit) && !(r.active == screenChecks && r.checks.Running()) {
+		if key.Matches(msg, r.quit) && !(r.active == screenChecks && r.checks.m.Running()) {
 			return r, tea.Quit
 		}
 	case tea.WindowSizeMsg:
@@ -124,21 +122,16 @@ func (r *Root) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return r, nil
 		}
 		r.sh.Sheet, r.sh.Units = msg.sheet, msg.units
-		r.home = home.New(r.sh)
+		r.pages[screenHome] = hold(home.New(r.sh))
 		if msg.sheet.Unit().Code == "" {
-			r.setup = setup.New(r.sh)
-			r.active = screenSetup
+			r.open(screenSetup, hold(setup.New(r.sh)))
 		} else {
-			r.active = screenHome
+			r.open(screenHome, r.pages[screenHome])
 		}
-		r.resize()
 		return r, nil
 	case syncStateMsg:
 		r.sh.SyncStatus.State = msg.state
 		r.sh.SyncStatus.Enrolled = r.sh.Sync != nil
-		if r.active == screenSettings {
-			r.settings.SetSize(r.width, r.height)
-		}
 		return r, nil
 	case syncTickMsg:
 		if r.sh.SyncStatus.Running {
@@ -178,81 +171,54 @@ func (r *Root) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return r, nil
 	case app.OpenSectionMsg:
 		if sec, ok := r.sh.Checklist.Section(msg.Section); ok {
-			r.section = section.New(r.sh, sec)
-			r.active = screenSection
-			r.resize()
+			r.open(screenSection, hold(section.New(r.sh, sec)))
 		}
 		return r, nil
 	case conflictCountMsg:
 		r.sh.Conflicts = msg.n
 		return r, nil
 	case app.OpenConflictsMsg:
-		r.conflicts = conflicts.New(r.sh)
-		r.active = screenConflicts
-		r.resize()
-		return r, r.conflicts.Init()
+		c := conflicts.New(r.sh)
+		r.open(screenConflicts, hold(c))
+		return r, c.Init()
 	case app.OpenSettingsMsg:
-		r.settings = settings.New(r.sh)
-		r.active = screenSettings
-		r.resize()
+		r.open(screenSettings, hold(settings.New(r.sh)))
 		return r, nil
 	case settings.EnrolledMsg:
 		return r, r.enrolled()
 	case app.OpenChecksMsg:
-		r.checks = netcheck.New(r.sh)
-		r.active = screenChecks
-		r.resize()
+		r.checks = hold(netcheck.New(r.sh))
+		r.open(screenChecks, r.checks)
 		return r, nil
 	case app.OpenTableMsg:
 		if q, ok := r.sh.Checklist.Question(msg.Table); ok {
-			r.rows = rows.New(r.sh, q)
-			r.active = screenRows
-			r.resize()
+			r.rows = hold(rows.New(r.sh, q))
+			r.open(screenRows, r.rows)
 		}
 		return r, nil
 	}
 	return r, r.forward(msg)
 }
 
+// open makes p the page of screen s and shows it.
+func (r *Root) open(s screen, p page) {
+	r.pages[s] = p
+	r.active = s
+	r.resize()
+}
+
 // forward passes msg to the active screen.
 func (r *Root) forward(msg tea.Msg) tea.Cmd {
-	var cmd tea.Cmd
-	switch r.active {
-	case screenSetup:
-		r.setup, cmd = r.setup.Update(msg)
-	case screenHome:
-		r.home, cmd = r.home.Update(msg)
-	case screenSection:
-		r.section, cmd = r.section.Update(msg)
-	case screenRows:
-		r.rows, cmd = r.rows.Update(msg)
-	case screenChecks:
-		r.checks, cmd = r.checks.Update(msg)
-	case screenConflicts:
-		r.conflicts, cmd = r.conflicts.Update(msg)
-	case screenSettings:
-		r.settings, cmd = r.settings.Update(msg)
+	if p := r.pages[r.active]; p != nil {
+		return p.update(msg)
 	}
-	return cmd
+	return nil
 }
 
 // resize gives the active screen the window size.
 func (r *Root) resize() {
-	switch r.active {
-	case screenSetup:
-		r.setup.SetSize(r.width, r.height)
-	case screenHome:
-		r.home.SetSize(r.width, r.height)
-	case screenSection:
-		r.section.SetSize(r.width, r.height)
-	case screenRows:
-		r.rows.SetSize(r.width, r.height)
-	case screenChecks:
-		r.checks.SetSize(r.width, r.height)
-	case screenConflicts:
-		r.conflicts.SetSize(r.width, r.height)
-	case screenSettings:
-		r.settings.SetSize(r.width, r.height)
+	if p := r.pages[r.active]; p != nil {
+		p.setSize(r.width, r.height)
 	}
 }
 
@@ -265,20 +231,10 @@ func (r *Root) View() tea.View {
 		s = r.sh.Styles.App.Render(r.sh.Styles.Title.Render(tr.T("app.loading", r.sh.Store.Path())))
 	case screenFailed:
 		s = r.sh.Styles.App.Render(r.sh.Styles.Error.Render(tr.T("app.load_failed", r.err)))
-	case screenSetup:
-		s = r.setup.View()
-	case screenHome:
-		s = r.home.View()
-	case screenSection:
-		s = r.section.View()
-	case screenRows:
-		s = r.rows.View()
-	case screenChecks:
-		s = r.checks.View()
-	case screenConflicts:
-		s = r.conflicts.View()
-	case screenSettings:
-		s = r.settings.View()
+	default:
+		if p := r.pages[r.active]; p != nil {
+			s = p.view()
+		}
 	}
 	v := tea.NewView(s)
 	v.AltScreen = true
