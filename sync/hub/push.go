@@ -3,10 +3,10 @@ package hub
 import (
 	"bytes"
 	"encoding/binary"
-	"encoding/json"
 	"errors"
 	"fmt"
 
+	segjson "github.com/segmentio/encoding/json"
 	"go.etcd.io/bbolt"
 
 	"mach/sync/protocol"
@@ -106,7 +106,8 @@ func storeVersion(tx *bbolt.Tx, r record.Record, vkey []byte) (uint64, error) {
 	if v := versions.Get(vkey); v != nil {
 		return binary.BigEndian.Uint64(v), nil
 	}
-	data, err := json.Marshal(r)
+	// segmentio's encoder writes what encoding/json writes, twice as fast.
+	data, err := segjson.Marshal(r)
 	if err != nil {
 		return 0, fmt.Errorf("encode record %s: %w", r.ID, err)
 	}

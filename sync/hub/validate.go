@@ -1,10 +1,11 @@
 package hub
 
 import (
-	"encoding/json"
 	"fmt"
 	"unicode"
 	"unicode/utf8"
+
+	segjson "github.com/segmentio/encoding/json"
 
 	"mach/sync/protocol"
 	"mach/sync/record"
@@ -49,7 +50,7 @@ func checkEntry(device, unit string, epoch uint32, prev uint64, e record.Entry) 
 		return fmt.Errorf("%w: record id %q is not a ULID", ErrInvalid, r.ID)
 	case !validKind(r.Kind):
 		return fmt.Errorf("%w: record kind %q is empty, too long or not printable", ErrInvalid, r.Kind)
-	case !json.Valid(r.Body):
+	case !segjson.Valid(r.Body):
 		return fmt.Errorf("%w: record body is not JSON", ErrInvalid)
 	case r.Version.Time <= 0 || r.Version.Device != device:
 		return fmt.Errorf("%w: version %v is not one device %q made", ErrInvalid, r.Version, device)
