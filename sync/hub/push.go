@@ -33,21 +33,22 @@ func (b *Bolt) Push(device, unit string, req protocol.PushRequest) (protocol.Pus
 		}
 		resp.Acked = acked
 		seqs := tx.Bucket(bucketSeqs)
-		first, changed := true, false
+		changed := false
 		for _, e := range req.Entries {
 			seqKey := join([]byte(device), u32(req.Epoch), u64(e.Seq))
 			vkey := versionKey(e.Record)
-			if held := seqs.Get(seqKey); held != nil {
-				if !bytes.Equal(held[8:], vkey) {
+			if e.Seq <= acked {
+				// Held, since the hub holds no seq above acked: a replay,
+				// unless it comes with another version.
+				if held := seqs.Get(seqKey); held == nil || !bytes.Equal(held[8:], vkey) {
 					return fmt.Errorf("%w: epoch %d seq %d is held with another version than %s %v",
 						ErrEpochReused, req.Epoch, e.Seq, e.Record.ID, e.Record.Version)
 				}
 				continue
 			}
-			if first && e.Seq != acked+1 {
+			if e.Seq != acked+1 {
 				return fmt.Errorf("%w: first new seq %d, the hub holds up to %d", ErrGap, e.Seq, acked)
 			}
-			first = false
 			cursor, err := storeVersion(tx, e.Record, vkey)
 			if err != nil {
 				return err
@@ -55,14 +56,11 @@ func (b *Bolt) Push(device, unit string, req protocol.PushRequest) (protocol.Pus
 			if err := seqs.Put(seqKey, append(u64(cursor), vkey...)); err != nil {
 				return fmt.Errorf("write seq %d: %w", e.Seq, err)
 			}
-			changed = true
+			acked, changed = e.Seq, true
 		}
 		if !changed {
 			// A replay: rolling back spares the disk a commit.
 			return errUnchanged
-		}
-		for seqs.Get(join([]byte(device), u32(req.Epoch), u64(acked+1))) != nil {
-			acked++
 		}
 		resp.Acked = acked
 		return tx.Bucket(bucketAcked).Put(ackedKey, u64(acked))

@@ -164,21 +164,20 @@ func TestPushGapAnswersWhatIsHeld(t *testing.T) {
 	}
 }
 
-func TestPushWithAHoleKeepsLaterSeqsAndAcksWhenFilled(t *testing.T) {
+func TestPushWithAHoleIsRefusedWhole(t *testing.T) {
 	b, _ := openTest(t)
 	dev, _ := enrolTest(t, b, testUnit)
 	l := newLaptop(dev, testUnit)
 	es := l.news(4)
-	resp, err := b.Push(dev, testUnit, l.batch(es[0], es[2]))
-	if err != nil || resp.Acked != 1 {
-		t.Fatalf("Push 1,3 = %+v, %v; want acked 1", resp, err)
+	if _, err := b.Push(dev, testUnit, l.batch(es[0], es[2])); !errors.Is(err, ErrInvalid) {
+		t.Fatalf("Push 1,3 = %v, want ErrInvalid: a batch's seqs follow each other", err)
 	}
-	resp, err = b.Push(dev, testUnit, l.batch(es[1:]...))
+	if n := logCount(t, b); n != 0 {
+		t.Fatalf("%d versions held after a refused batch, want 0", n)
+	}
+	resp, err := b.Push(dev, testUnit, l.batch(es...))
 	if err != nil || resp.Acked != 4 {
-		t.Fatalf("Push 2,3,4 = %+v, %v; want acked 4", resp, err)
-	}
-	if n := logCount(t, b); n != 4 {
-		t.Fatalf("%d versions held, want 4 (seq 3 once)", n)
+		t.Fatalf("Push 1-4 = %+v, %v; want acked 4", resp, err)
 	}
 }
 

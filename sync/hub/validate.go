@@ -34,14 +34,19 @@ func checkPush(device, unit string, req protocol.PushRequest) error {
 	return nil
 }
 
-// checkEntry validates one entry that follows the seq prev.
+// checkEntry validates one entry that follows the seq prev (0 for a batch's
+// first entry). A batch's seqs follow each other without gaps, as a device's
+// outbox numbers them, so the hub never holds a seq above the highest
+// contiguous one.
 func checkEntry(device, unit string, epoch uint32, prev uint64, e record.Entry) error {
 	r := e.Record
 	switch {
 	case e.Epoch != epoch:
 		return fmt.Errorf("%w: epoch %d in a batch of epoch %d", ErrInvalid, e.Epoch, epoch)
-	case e.Seq <= prev:
-		return fmt.Errorf("%w: seq %d after %d, seqs must increase from 1", ErrInvalid, e.Seq, prev)
+	case e.Seq == 0:
+		return fmt.Errorf("%w: seq 0, seqs start at 1", ErrInvalid)
+	case prev != 0 && e.Seq != prev+1:
+		return fmt.Errorf("%w: seq %d after %d, a batch's seqs follow each other", ErrInvalid, e.Seq, prev)
 	case r.Device != device:
 		return fmt.Errorf("%w: record of device %q pushed by device %q", ErrForbidden, r.Device, device)
 	case r.Unit != unit:

@@ -53,8 +53,8 @@ type EnrollResponse struct {
 	Province string `json:"province"`
 }
 
-// PushRequest carries a batch of outbox entries of one device and epoch, in
-// seq order.
+// PushRequest carries a batch of outbox entries of one device and epoch,
+// whose seqs follow each other without gaps.
 type PushRequest struct {
 	Device  string         `json:"device"`
 	Epoch   uint32         `json:"epoch"`
