@@ -1,15 +1,20 @@
 // Package rows is the screen of one checklist table (equipment, accounts,
 // datasets, needs …): the rows in a table, and an editor to add, change or
-// delete a row. Each change is saved the moment the officer confirms it. On
-// the equipment table the officer can also add this computer, as detected.
+// delete a row. Each change is saved the moment the officer confirms it. The
+// rows can be filtered by what they contain, typed with or without
+// diacritics, and sorted by any column shown. On the equipment table the
+// officer can also add this computer, as detected.
 package rows
 
 import (
+	"cmp"
+	"slices"
 	"strings"
 
 	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/table"
+	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/huh/v2"
 	"github.com/charmbracelet/x/ansi"
@@ -17,6 +22,7 @@ import (
 	"mach/assets/i18n"
 	"mach/checks/answers"
 	"mach/checks/survey"
+	"mach/checks/units"
 	"mach/sync/record"
 	"mach/tui/app"
 	"mach/tui/fields"
@@ -24,7 +30,7 @@ import (
 
 // KeyMap are the table screen's keys.
 type KeyMap struct {
-	Up, Down, Add, Edit, Delete, ThisComputer, Yes, No, Back, Help key.Binding
+	Up, Down, Add, Edit, Delete, ThisComputer, Filter, Sort, Reverse, Yes, No, Back, Help key.Binding
 }
 
 // NewKeyMap builds the key map with help in the officer's language.
@@ -36,6 +42,9 @@ func NewKeyMap(tr *i18n.Translator) KeyMap {
 		Edit:         key.NewBinding(key.WithKeys("enter", "e"), key.WithHelp("enter", tr.T("key.edit"))),
 		Delete:       key.NewBinding(key.WithKeys("d", "delete"), key.WithHelp("d", tr.T("key.delete"))),
 		ThisComputer: key.NewBinding(key.WithKeys("m"), key.WithHelp("m", tr.T("key.this_computer"))),
+		Filter:       key.NewBinding(key.WithKeys("/"), key.WithHelp("/", tr.T("rows.key.filter"))),
+		Sort:         key.NewBinding(key.WithKeys("o"), key.WithHelp("o", tr.T("rows.key.sort"))),
+		Reverse:      key.NewBinding(key.WithKeys("O"), key.WithHelp("O", tr.T("rows.key.reverse"))),
 		Yes:          key.NewBinding(key.WithKeys("y", "c"), key.WithHelp("y/c", tr.T("fields.yes"))),
 		No:           key.NewBinding(key.WithKeys("n", "k", "esc"), key.WithHelp("n/k", tr.T("fields.no"))),
 		Back:         key.NewBinding(key.WithKeys("esc", "left", "h"), key.WithHelp("esc", tr.T("key.back"))),
@@ -45,12 +54,13 @@ func NewKeyMap(tr *i18n.Translator) KeyMap {
 
 // ShortHelp is the one-line help.
 func (k KeyMap) ShortHelp() []key.Binding {
-	return []key.Binding{k.Add, k.Edit, k.Delete, k.ThisComputer, k.Back, k.Help}
+	return []key.Binding{k.Add, k.Edit, k.Delete, k.Filter, k.Back, k.Help}
 }
 
 // FullHelp is the expanded help.
 func (k KeyMap) FullHelp() [][]key.Binding {
-	return [][]key.Binding{{k.Up, k.Down, k.Add, k.Edit}, {k.Delete, k.ThisComputer, k.Back, k.Help}}
+	return [][]key.Binding{{k.Up, k.Down, k.Add, k.Edit}, {k.Delete, k.ThisComputer, k.Filter, k.Sort},
+		{k.Reverse, k.Back, k.Help}}
 }
 
 // confirmKeys is the help shown while a deletion waits for an answer.
@@ -73,6 +83,17 @@ type Model struct {
 	help          help.Model
 	table         table.Model
 	width, height int
+	// filter narrows the rows to those containing its words; filtering says
+	// the officer is typing it.
+	filter    textinput.Model
+	filtering bool
+	// sortBy is the shown column the rows are sorted by, -1 for the order
+	// they were entered in; descending reverses it.
+	sortBy     int
+	descending bool
+	// shown are the rows in the table, filtered and sorted.
+	shown  []answers.Row
+	search searchText
 	// the open editor: the row being edited ("" for a new row) and its inputs
 	editID   string
 	editor   *fields.Row
@@ -85,7 +106,10 @@ type Model struct {
 
 // New returns the screen of table question q.
 func New(sh *app.Shared, q *survey.Question) Model {
-	m := Model{sh: sh, q: q, keys: NewKeyMap(sh.Tr), help: sh.Styles.Help(), width: 80, height: 24}
+	m := Model{sh: sh, q: q, keys: NewKeyMap(sh.Tr), help: sh.Styles.Help(), width: 80, height: 24, sortBy: -1, search: searchText{}}
+	m.filter = textinput.New()
+	m.filter.Prompt = "/ "
+	m.filter.Placeholder = sh.Tr.T("rows.filter_placeholder")
 	m.keys.ThisComputer.SetEnabled(q.Kind == record.KindEquipment && sh.Detect != nil)
 	m.table = table.New(table.WithFocused(true), table.WithKeyMap(tableKeys()))
 	m.styleTable()
@@ -141,45 +165,115 @@ func (m Model) columns() []*survey.Question {
 	return cols
 }
 
-// refresh rebuilds the table from the sheet and the screen size.
+// refresh rebuilds the table from the sheet, the filter, the order and the
+// screen size.
 func (m *Model) refresh() {
 	tr := m.sh.Tr
 	cols := m.columns()
 	avail := max(m.width-4-2*len(cols), 10*len(cols))
 	tc := make([]table.Column, len(cols))
 	for i, c := range cols {
-		tc[i] = table.Column{Title: ansi.Truncate(c.Label.In(tr.Lang()), avail/len(cols), "…"), Width: avail / len(cols)}
+		title := c.Label.In(tr.Lang())
+		if i == m.sortBy {
+			title = map[bool]string{false: "▲ ", true: "▼ "}[m.descending] + title
+		}
+		tc[i] = table.Column{Title: ansi.Truncate(title, avail/len(cols), "…"), Width: avail / len(cols)}
 	}
-	rows := m.sh.Sheet.Rows(m.q.ID)
-	tr2 := make([]table.Row, len(rows))
-	for i, r := range rows {
-		cells := make(table.Row, len(cols))
+	m.shown = m.shown[:0]
+	var cells []table.Row
+	words := strings.Fields(units.Fold(m.filter.Value()))
+	for _, r := range m.sh.Sheet.Rows(m.q.ID) {
+		row := make(table.Row, len(cols))
 		for j, c := range cols {
 			if v, ok := r.Values[c.ID]; ok && v != nil {
-				cells[j] = c.FormatValue(v, tr)
+				row[j] = c.FormatValue(v, tr)
 			}
 		}
-		tr2[i] = cells
+		if len(words) > 0 && !m.matches(r, words) {
+			continue
+		}
+		m.shown = append(m.shown, r)
+		cells = append(cells, row)
+	}
+	if m.sortBy >= 0 && m.sortBy < len(cols) {
+		order := make([]int, len(cells))
+		for i := range order {
+			order[i] = i
+		}
+		keys := make([]string, len(cells))
+		for i, row := range cells {
+			keys[i] = units.Fold(row[m.sortBy])
+		}
+		slices.SortStableFunc(order, func(a, b int) int {
+			c := cmp.Compare(keys[a], keys[b])
+			if m.descending {
+				return -c
+			}
+			return c
+		})
+		shown, sorted := slices.Clone(m.shown), make([]table.Row, len(cells))
+		for i, j := range order {
+			m.shown[i], sorted[i] = shown[j], cells[j]
+		}
+		cells = sorted
 	}
 	cursor := m.table.Cursor()
 	m.table.SetRows(nil)
 	m.table.SetColumns(tc)
-	m.table.SetRows(tr2)
+	m.table.SetRows(cells)
 	m.table.SetWidth(max(m.width-2, 20))
 	m.table.SetHeight(max(m.height-9, 3))
-	if len(tr2) > 0 {
-		m.table.SetCursor(min(max(cursor, 0), len(tr2)-1))
+	m.filter.SetWidth(max(m.width-8, 10))
+	if len(cells) > 0 {
+		m.table.SetCursor(min(max(cursor, 0), len(cells)-1))
 	}
+}
+
+// matches reports whether every word of the filter (folded) is in one of
+// the row's values, as shown in the officer's language.
+func (m Model) matches(r answers.Row, words []string) bool {
+	text := m.search.text(r, m.q, m.sh.Tr)
+	for _, w := range words {
+		if !strings.Contains(text, w) {
+			return false
+		}
+	}
+	return true
+}
+
+// searchText keeps each row's values as folded text, by row id, so that a
+// keystroke in the filter does not format thousands of rows again.
+type searchText map[string]foldedRow
+
+type foldedRow struct {
+	version record.Version
+	text    string
+}
+
+// text returns row r's values as the filter searches them.
+func (s searchText) text(r answers.Row, q *survey.Question, tr *i18n.Translator) string {
+	if f, ok := s[r.ID]; ok && f.version == r.Version {
+		return f.text
+	}
+	var b strings.Builder
+	for i := range q.Columns {
+		c := &q.Columns[i]
+		if v, ok := r.Values[c.ID]; ok && v != nil {
+			b.WriteString(units.Fold(c.FormatValue(v, tr)))
+			b.WriteByte(' ')
+		}
+	}
+	s[r.ID] = foldedRow{version: r.Version, text: b.String()}
+	return b.String()
 }
 
 // selected returns the row under the cursor.
 func (m Model) selected() (answers.Row, bool) {
-	rows := m.sh.Sheet.Rows(m.q.ID)
 	i := m.table.Cursor()
-	if i < 0 || i >= len(rows) {
+	if i < 0 || i >= len(m.shown) {
 		return answers.Row{}, false
 	}
-	return rows[i], true
+	return m.shown[i], true
 }
 
 // Update handles keys, the editor and save results.
@@ -227,6 +321,9 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 	if m.deleting != "" {
 		return m.confirmDelete(key)
 	}
+	if m.filtering {
+		return m.updateFilter(key)
+	}
 	switch {
 	case keyMatches(key, m.keys.Add):
 		return m.openEditor("", nil)
@@ -244,6 +341,25 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 		m.saving = "detect"
 		detect := m.sh.Detect
 		return m, func() tea.Msg { row, err := detect(); return detectedMsg{row: row, err: err} }
+	case keyMatches(key, m.keys.Filter):
+		m.filtering = true
+		return m, m.filter.Focus()
+	case keyMatches(key, m.keys.Sort):
+		if m.sortBy++; m.sortBy >= len(m.columns()) {
+			m.sortBy = -1
+		}
+		m.descending = false
+		m.refresh()
+	case keyMatches(key, m.keys.Reverse):
+		if m.sortBy < 0 {
+			m.sortBy = 0
+		}
+		m.descending = !m.descending
+		m.refresh()
+	case keyMatches(key, m.keys.Back) && m.filter.Value() != "":
+		// esc clears the filter before it leaves the table.
+		m.filter.SetValue("")
+		m.refresh()
 	case keyMatches(key, m.keys.Back):
 		return m, app.Back
 	case keyMatches(key, m.keys.Help):
@@ -257,6 +373,27 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 }
 
 func keyMatches(k tea.KeyPressMsg, b key.Binding) bool { return key.Matches(k, b) }
+
+// updateFilter takes the keys typed into the filter: enter keeps it and
+// goes back to the rows, esc clears it.
+func (m Model) updateFilter(k tea.KeyPressMsg) (Model, tea.Cmd) {
+	switch k.String() {
+	case "enter", "down", "up":
+		m.filtering = false
+		m.filter.Blur()
+		return m, nil
+	case "esc":
+		m.filtering = false
+		m.filter.Blur()
+		m.filter.SetValue("")
+		m.refresh()
+		return m, nil
+	}
+	var cmd tea.Cmd
+	m.filter, cmd = m.filter.Update(k)
+	m.refresh()
+	return m, cmd
+}
 
 func (m Model) confirmDelete(k tea.KeyPressMsg) (Model, tea.Cmd) {
 	id := m.deleting
@@ -325,7 +462,13 @@ func (m Model) View() string {
 		return st.App.Render(b.String())
 	}
 	n := len(m.sh.Sheet.Rows(m.q.ID))
-	b.WriteString(st.Subtitle.Render(tr.T("rows.count", n)) + "\n\n")
+	switch {
+	case m.filtering || m.filter.Value() != "":
+		b.WriteString(st.Subtitle.Render(tr.T("rows.count_filtered", len(m.shown), n)) + "\n")
+		b.WriteString(m.filter.View() + "\n")
+	default:
+		b.WriteString(st.Subtitle.Render(tr.T("rows.count", n)) + "\n\n")
+	}
 	if n == 0 {
 		b.WriteString(st.Muted.Render(ansi.Wordwrap(tr.T("rows.empty"), w, " ")) + "\n")
 		if m.keys.ThisComputer.Enabled() {

@@ -92,3 +92,79 @@ func TestEscClosesTheNewRowEditor(t *testing.T) {
 		t.Fatal("esc must close the editor and save nothing")
 	}
 }
+
+func TestFilterWithoutDiacriticsAndSortByColumn(t *testing.T) {
+	sh := apptest.Shared(t)
+	apptest.WithUnit(t, sh)
+	q, ok := sh.Checklist.Question("accounts")
+	if !ok {
+		t.Fatal("no accounts table")
+	}
+	var changes []app.Change
+	for _, name := range []string{"Nguyễn Văn An", "Trần Thị Bình", "Lê Văn Cường"} {
+		body, err := json.Marshal(map[string]any{"full_name": name, "system": "email", "action": "keep"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		changes = append(changes, app.Change{Kind: q.Kind, Body: body})
+	}
+	saved, err := sh.Save(nil, changes...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range saved {
+		sh.Sheet.Apply(r)
+	}
+	m := New(sh, q)
+	m.SetSize(80, 24)
+	d := apptest.Drive[Model](t, sh)
+	names := func() []string {
+		var out []string
+		for _, line := range strings.Split(ansi.Strip(m.View()), "\n") {
+			for _, n := range []string{"Nguyễn Văn An", "Trần Thị Bình", "Lê Văn Cường"} {
+				if strings.Contains(line, n) {
+					out = append(out, n)
+				}
+			}
+		}
+		return out
+	}
+	if got := names(); len(got) != 3 {
+		t.Fatalf("rows shown = %q", got)
+	}
+
+	m = d.Send(m, apptest.Key("/"))
+	m = d.Type(m, "thi binh")
+	if got := names(); len(got) != 1 || got[0] != "Trần Thị Bình" {
+		t.Fatalf("filter 'thi binh' shows %q", got)
+	}
+	if view := ansi.Strip(m.View()); !strings.Contains(view, "1 trên 3 dòng") {
+		t.Fatalf("no filtered count:\n%s", view)
+	}
+	m = d.Send(m, apptest.Key("enter"))
+	// enter on the kept filter edits the one row shown.
+	m = d.Send(m, apptest.Key("enter"))
+	if !m.Editing() {
+		t.Fatal("enter did not open the filtered row")
+	}
+	m = d.Send(m, apptest.Key("esc"))
+	m = d.Send(m, apptest.Key("esc"))
+	if got := names(); len(got) != 3 {
+		t.Fatalf("esc did not clear the filter: %q", got)
+	}
+
+	m = d.Send(m, apptest.Key("o"))
+	if got := names(); strings.Join(got, ",") != "Lê Văn Cường,Nguyễn Văn An,Trần Thị Bình" {
+		t.Fatalf("sorted by name = %q", got)
+	}
+	m = d.Send(m, apptest.Key("O"))
+	if got := names(); strings.Join(got, ",") != "Trần Thị Bình,Nguyễn Văn An,Lê Văn Cường" {
+		t.Fatalf("reversed = %q", got)
+	}
+	// d deletes the row under the cursor in the sorted order.
+	m = d.Send(m, apptest.Key("d"))
+	m = d.Send(m, apptest.Key("y"))
+	if got := names(); strings.Join(got, ",") != "Nguyễn Văn An,Lê Văn Cường" {
+		t.Fatalf("after deleting the first sorted row = %q", got)
+	}
+}
