@@ -92,8 +92,8 @@ type Model struct {
 	sortBy     int
 	descending bool
 	// shown are the rows in the table, filtered and sorted.
-	shown  []answers.Row
-	search searchText
+	shown   []answers.Row
+	shownAs shownRows
 	// the open editor: the row being edited ("" for a new row) and its inputs
 	editID   string
 	editor   *fields.Row
@@ -106,7 +106,7 @@ type Model struct {
 
 // New returns the screen of table question q.
 func New(sh *app.Shared, q *survey.Question) Model {
-	m := Model{sh: sh, q: q, keys: NewKeyMap(sh.Tr), help: sh.Styles.Help(), width: 80, height: 24, sortBy: -1, search: searchText{}}
+	m := Model{sh: sh, q: q, keys: NewKeyMap(sh.Tr), help: sh.Styles.Help(), width: 80, height: 24, sortBy: -1, shownAs: shownRows{}}
 	m.filter = textinput.New()
 	m.filter.Prompt = "/ "
 	m.filter.Placeholder = sh.Tr.T("rows.filter_placeholder")
@@ -183,17 +183,12 @@ func (m *Model) refresh() {
 	var cells []table.Row
 	words := strings.Fields(units.Fold(m.filter.Value()))
 	for _, r := range m.sh.Sheet.Rows(m.q.ID) {
-		row := make(table.Row, len(cols))
-		for j, c := range cols {
-			if v, ok := r.Values[c.ID]; ok && v != nil {
-				row[j] = c.FormatValue(v, tr)
-			}
-		}
-		if len(words) > 0 && !m.matches(r, words) {
+		f := m.shownAs.of(r, m.q, cols, tr)
+		if !f.matches(words) {
 			continue
 		}
 		m.shown = append(m.shown, r)
-		cells = append(cells, row)
+		cells = append(cells, f.cells)
 	}
 	if m.sortBy >= 0 && m.sortBy < len(cols) {
 		order := make([]int, len(cells))
@@ -229,31 +224,27 @@ func (m *Model) refresh() {
 	}
 }
 
-// matches reports whether every word of the filter (folded) is in one of
-// the row's values, as shown in the officer's language.
-func (m Model) matches(r answers.Row, words []string) bool {
-	text := m.search.text(r, m.q, m.sh.Tr)
-	for _, w := range words {
-		if !strings.Contains(text, w) {
-			return false
-		}
-	}
-	return true
-}
-
-// searchText keeps each row's values as folded text, by row id, so that a
+// shownRows keeps each row as the table shows it (its cells) and as the
+// filter searches it (all its values, folded), by row id, so that a
 // keystroke in the filter does not format thousands of rows again.
-type searchText map[string]foldedRow
+type shownRows map[string]shownRow
 
-type foldedRow struct {
+type shownRow struct {
 	version record.Version
+	cells   table.Row
 	text    string
 }
 
-// text returns row r's values as the filter searches them.
-func (s searchText) text(r answers.Row, q *survey.Question, tr *i18n.Translator) string {
+// of returns row r as shown in columns cols.
+func (s shownRows) of(r answers.Row, q *survey.Question, cols []*survey.Question, tr *i18n.Translator) shownRow {
 	if f, ok := s[r.ID]; ok && f.version == r.Version {
-		return f.text
+		return f
+	}
+	f := shownRow{version: r.Version, cells: make(table.Row, len(cols))}
+	for j, c := range cols {
+		if v, ok := r.Values[c.ID]; ok && v != nil {
+			f.cells[j] = c.FormatValue(v, tr)
+		}
 	}
 	var b strings.Builder
 	for i := range q.Columns {
@@ -263,8 +254,20 @@ func (s searchText) text(r answers.Row, q *survey.Question, tr *i18n.Translator)
 			b.WriteByte(' ')
 		}
 	}
-	s[r.ID] = foldedRow{version: r.Version, text: b.String()}
-	return b.String()
+	f.text = b.String()
+	s[r.ID] = f
+	return f
+}
+
+// matches reports whether every word of the filter (folded) is in one of
+// the row's values.
+func (f shownRow) matches(words []string) bool {
+	for _, w := range words {
+		if !strings.Contains(f.text, w) {
+			return false
+		}
+	}
+	return true
 }
 
 // selected returns the row under the cursor.
