@@ -372,3 +372,22 @@ func TestArchiveName(t *testing.T) {
 		}
 	}
 }
+
+func TestRunOnAFolderWithoutWritePermission(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("Windows ignores the write bits of chmod on folders")
+	}
+	if os.Geteuid() == 0 {
+		t.Skip("root writes anywhere: TestRunOnAReadOnlyDisk covers this case as root")
+	}
+	src := filepath.Join(t.TempDir(), "src")
+	writeTree(t, src, map[string][]byte{"a.txt": []byte("a")})
+	dest := t.TempDir()
+	if err := os.Chmod(dest, 0o555); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.Chmod(dest, 0o755) })
+	if _, err := Run(context.Background(), Options{Sources: []string{src}, Dest: dest, Now: fixed}); !errors.Is(err, ErrDestNotWritable) {
+		t.Fatalf("Run: %v, want ErrDestNotWritable", err)
+	}
+}

@@ -41,7 +41,7 @@ func writeTree(t testing.TB, root string, files map[string][]byte) {
 // mixed is n bytes alternating between text-like runs (which compress) and
 // random runs (which do not), from seed.
 func mixed(n int, seed uint64) []byte {
-	r := rand.New(rand.NewPCG(seed, 1))
+	r := newRand(seed)
 	words := []string{"Ủy ban nhân dân ", "xã ", "phường ", "Ninh Bình ", "báo cáo ", "số liệu ", "2025 ", "hồ sơ ",
 		"tiếp nhận ", "giải quyết ", "thủ tục ", "hành chính ", "\n", "; ", "1.685 ", "dân cư "}
 	var b bytes.Buffer
@@ -49,11 +49,10 @@ func mixed(n int, seed uint64) []byte {
 	for b.Len() < n {
 		run := 4<<10 + r.IntN(60<<10)
 		if r.IntN(3) == 0 {
-			chunk := make([]byte, run)
-			for i := range chunk {
-				chunk[i] = byte(r.Uint32())
+			for end := b.Len() + run; b.Len() < end; {
+				v := r.Uint64()
+				b.Write([]byte{byte(v), byte(v >> 8), byte(v >> 16), byte(v >> 24), byte(v >> 32), byte(v >> 40), byte(v >> 48), byte(v >> 56)})
 			}
-			b.Write(chunk)
 			continue
 		}
 		for end := b.Len() + run; b.Len() < end; {
@@ -62,6 +61,9 @@ func mixed(n int, seed uint64) []byte {
 	}
 	return b.Bytes()[:n]
 }
+
+// newRand is a generator that gives the same bytes for the same seed.
+func newRand(seed uint64) *rand.Rand { return rand.New(rand.NewPCG(seed, 1)) }
 
 // sha is the hex SHA-256 of data.
 func sha(data []byte) string {

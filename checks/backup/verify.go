@@ -190,11 +190,16 @@ func hashEntry(ctx context.Context, f *zip.File, m *syncMeter) (string, error) {
 	return hashReader(ctx, rc, func(n int) { m.add(int64(n), f.Name) })
 }
 
+// readPool holds the buffers files are read through when checked.
+var readPool = sync.Pool{New: func() any { b := make([]byte, 256<<10); return &b }}
+
 // hashReader returns the SHA-256 of what r gives, calling step after each
 // piece; it stops when ctx is cancelled.
 func hashReader(ctx context.Context, r io.Reader, step func(n int)) (string, error) {
 	h := sha256.New()
-	buf := make([]byte, 256<<10)
+	bp := readPool.Get().(*[]byte)
+	defer readPool.Put(bp)
+	buf := *bp
 	for {
 		if err := ctx.Err(); err != nil {
 			return "", err
