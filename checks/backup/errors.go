@@ -51,6 +51,9 @@ var (
 var (
 	// ErrLinkedFolder: a symbolic link to a folder is not followed.
 	ErrLinkedFolder = errors.New("link to a folder, not followed")
+	// ErrInUse: another program holds the file open and locked (an open
+	// Outlook or accounting database on Windows).
+	ErrInUse = errors.New("file is in use by another program")
 	// ErrNotRegular: a device, pipe or socket has no content to copy.
 	ErrNotRegular = errors.New("not a regular file")
 	// ErrDigestMismatch: the content's SHA-256 differs from the manifest.

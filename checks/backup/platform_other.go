@@ -18,6 +18,10 @@ func readOnly(err error) bool {
 	return errors.Is(err, syscall.EROFS)
 }
 
+// inUse reports whether err says another program holds the file locked:
+// never here, where locks are advisory and do not stop reading.
+func inUse(error) bool { return false }
+
 // syncDir flushes dir, so that a rename in it survives a power cut.
 func syncDir(dir string) error {
 	d, err := os.Open(dir)

@@ -19,6 +19,11 @@ func readOnly(err error) bool {
 	return errors.Is(err, windows.ERROR_WRITE_PROTECT)
 }
 
+// inUse reports whether err says another program holds the file locked.
+func inUse(err error) bool {
+	return errors.Is(err, windows.ERROR_SHARING_VIOLATION) || errors.Is(err, windows.ERROR_LOCK_VIOLATION)
+}
+
 // syncDir makes a rename in dir durable. Windows renames through the file
 // system's journal and cannot open a folder for flushing: nothing to do.
 func syncDir(string) error { return nil }

@@ -3,10 +3,12 @@ package backup
 import (
 	"archive/zip"
 	"bufio"
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"hash"
 	"hash/crc32"
 	"io"
@@ -46,6 +48,9 @@ type Options struct {
 type Result struct {
 	// Archive is the archive's path.
 	Archive string
+	// Label is the label the run was given (trimmed, in Unicode NFC), or
+	// the first source folder's name when it was given none.
+	Label string
 	// Files and Folders count what the archive holds, the manifest aside.
 	Files, Folders int
 	// Bytes is the content of the files; ArchiveBytes the archive's size.
@@ -84,7 +89,7 @@ func Run(ctx context.Context, opts Options) (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
-	res := Result{Started: now()}
+	res := Result{Started: now(), Label: cmp.Or(norm.NFC.String(strings.TrimSpace(opts.Label)), tops[0].name)}
 	res.Archive = filepath.Join(dest, archiveName(opts.Label, tops[0].name, res.Started))
 	if _, err := os.Lstat(res.Archive); err == nil {
 		return Result{}, fail(ErrArchiveExists, res.Archive, nil)
@@ -216,7 +221,11 @@ func write(ctx context.Context, f *os.File, p *plan, open opener, workers int, m
 			if !j.first {
 				return &Error{Kind: ErrReadFailed, Path: j.e.path, Err: j.err}
 			}
-			res.Skipped = append(res.Skipped, Skipped{Path: j.e.path, Reason: j.err})
+			reason := j.err
+			if inUse(reason) {
+				reason = fmt.Errorf("%w: %w", ErrInUse, reason)
+			}
+			res.Skipped = append(res.Skipped, Skipped{Path: j.e.path, Reason: reason})
 			m.drop(j.e.size)
 			continue
 		}
