@@ -200,8 +200,8 @@ func (im *Importer) Read(r *tabular.Reader) (*Plan, error) {
 }
 
 // findHeader returns the first row that names at least two different
-// columns the import knows; a merged title repeats one text and does not
-// count.
+// columns the import knows (or refuses); a merged title repeats one text
+// and does not count.
 func (im *Importer) findHeader(r *tabular.Reader) (tabular.Row, error) {
 	for range headerScan {
 		row, err := r.Next()
@@ -213,7 +213,7 @@ func (im *Importer) findHeader(r *tabular.Reader) (tabular.Row, error) {
 		}
 		known := map[string]bool{}
 		for _, c := range row.Cells {
-			if t, ignored := im.headers.target(c); t != "" || ignored {
+			if t, ignored := im.headers.target(c); t != "" || ignored || forbidden(c) {
 				known[norm(c)] = true
 			}
 		}
@@ -403,7 +403,7 @@ func (p *Plan) evaluate() {
 // row works out one data row: its values, its errors and warnings, and
 // whether it adds, updates or repeats a saved row.
 func (p *Plan) row(row tabular.Row, first map[string]int) {
-	values, implied, bad, warn := p.convert(row)
+	values, implied, failed, bad, warn := p.convert(row)
 	name, _ := values[colFullName].(string)
 	key := identity(values)
 	var update *answers.Row
@@ -430,7 +430,7 @@ func (p *Plan) row(row tabular.Row, first map[string]int) {
 		}
 		values = merged
 	}
-	b, w := p.check(values)
+	b, w := p.check(values, failed)
 	bad, warn = append(bad, b...), append(warn, w...)
 	if len(warn) > 0 {
 		p.Warnings = append(p.Warnings, RowProblems{Line: row.Line, Name: name, Messages: warn})
@@ -460,10 +460,11 @@ func (p *Plan) duplicate(values map[string]any, line int) string {
 
 // convert reads a row's cells into values. implied are the values the
 // shape supplies (a staff list's system and action), which do not replace
-// saved ones.
-func (p *Plan) convert(row tabular.Row) (values map[string]any, implied map[string]bool, bad, warn []string) {
+// saved ones; failed are the columns whose cell could not be read, already
+// among the errors.
+func (p *Plan) convert(row tabular.Row) (values map[string]any, implied, failed map[string]bool, bad, warn []string) {
 	tr, lang := p.im.tr, p.im.tr.Lang()
-	values, implied = map[string]any{}, map[string]bool{}
+	values, implied, failed = map[string]any{}, map[string]bool{}, map[string]bool{}
 	var notes []string
 	for _, c := range p.Columns {
 		s := clean(row.Cell(c.Index))
@@ -485,6 +486,7 @@ func (p *Plan) convert(row tabular.Row) (values map[string]any, implied map[stri
 			v, ok := p.im.options[c.Target].find(s)
 			if !ok {
 				bad = append(bad, label+": "+p.unknownOption(col, s))
+				failed[c.Target] = true
 				continue
 			}
 			values[c.Target] = v
@@ -492,6 +494,7 @@ func (p *Plan) convert(row tabular.Row) (values map[string]any, implied map[stri
 			d, ok := parseDate(s)
 			if !ok {
 				bad = append(bad, label+": "+tr.T("accounts.error.date", s))
+				failed[c.Target] = true
 				continue
 			}
 			values[c.Target] = d
@@ -513,7 +516,7 @@ func (p *Plan) convert(row tabular.Row) (values map[string]any, implied map[stri
 			}
 		}
 	}
-	return values, implied, bad, warn
+	return values, implied, failed, bad, warn
 }
 
 // unknownOption says what a choice column takes.
@@ -533,12 +536,13 @@ func (p *Plan) unknownOption(col *survey.Question, s string) string {
 	return tr.T("accounts.error.option", s, strings.Join(names, ", "))
 }
 
-// check applies the import's checks to a row's final values: what the
+// check applies the import's checks to a row's final values (a column in
+// failed is not checked again): what the
 // checklist asks of each column, no identity number as an account, no
 // serial lost to Excel's exponent form, a reason for each revocation; and
 // warns of an address outside the official domains and of a certificate
 // about to expire.
-func (p *Plan) check(values map[string]any) (bad, warn []string) {
+func (p *Plan) check(values map[string]any, failed map[string]bool) (bad, warn []string) {
 	tr, lang := p.im.tr, p.im.tr.Lang()
 	label := func(id string) string {
 		if col, ok := p.im.table.Column(id); ok {
@@ -551,7 +555,7 @@ func (p *Plan) check(values map[string]any) (bad, warn []string) {
 	for _, c := range p.im.table.Columns {
 		err := errs[c.ID]
 		switch l := c.Label.In(lang); {
-		case err == nil:
+		case err == nil, failed[c.ID]:
 		case errors.Is(err, survey.ErrRequired):
 			bad = append(bad, l+": "+tr.T("accounts.error.empty"))
 		case strings.HasPrefix(err.Error(), l):

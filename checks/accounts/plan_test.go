@@ -176,7 +176,7 @@ func TestBadRowsAreListedWithTheirReasons(t *testing.T) {
 		3:  {"Địa chỉ thư công vụ không hợp lệ"},
 		4:  {"Lý do: thu hồi phải ghi lý do", "«5.40101E+23»: Excel đã đổi số hiệu"},
 		5:  {"giống số CCCD/CMND"},
-		6:  {"Đề nghị: «xoá sổ» không có trong danh sách lựa chọn (Giữ nguyên, Thay đổi, Thu hồi, Cấp mới)", "Ngày hiệu lực: «32/01/2025» không phải ngày", "Đề nghị: ô này để trống"},
+		6:  {"Đề nghị: «xoá sổ» không có trong danh sách lựa chọn (Giữ nguyên, Thay đổi, Thu hồi, Cấp mới)", "Ngày hiệu lực: «32/01/2025» không phải ngày"},
 		7:  {"Họ và tên: ô này để trống"},
 		8:  {"trùng với dòng 6"},
 		9:  {"ha.nt@gmail.com không thuộc tên miền thư công vụ của tỉnh (ninhbinh.gov.vn)"},
@@ -190,6 +190,9 @@ func TestBadRowsAreListedWithTheirReasons(t *testing.T) {
 				t.Errorf("line %d: %q lacks %q", line, got, w)
 			}
 		}
+	}
+	if strings.Contains(messages(p, 6), "để trống") {
+		t.Errorf("line 6 says its action is empty as well: %s", messages(p, 6))
 	}
 	if strings.Contains(messages(p, 5), "001203004567") {
 		t.Error("the ID number is repeated in the message")
@@ -209,6 +212,17 @@ func TestForbiddenColumnIsRefusedBeforeAnyRowIsRead(t *testing.T) {
 		if !errors.As(err, &fe) || fe.Column != 2 || fe.Header != h || fe.Line != 1 {
 			t.Errorf("header %q: %v, want a ForbiddenError for column C", h, err)
 		}
+	}
+	// A file with only a name and a password is refused as such.
+	_, err := read(t, importer(t), writeFile(t, "pw.csv", []byte("Họ và tên,Mật khẩu\nAn,1\n")))
+	var fe *ForbiddenError
+	if !errors.As(err, &fe) || fe.Column != 1 {
+		t.Errorf("name and password: %v", err)
+	}
+	// A title that warns against passwords is not a header.
+	p := plan(t, importer(t), "Không ghi mật khẩu,Không ghi mật khẩu\nHọ và tên,Thư điện tử công vụ\nAn,an@ninhbinh.gov.vn\n")
+	if !p.Ready() || p.HeaderLines[0] != 2 {
+		t.Errorf("title row: header %v errors %q bad %v", p.HeaderLines, p.Errors, p.Bad)
 	}
 	for _, h := range []string{"Mã định danh điện tử (mã cơ quan)", "Thiết bị lưu chứng thư số", "Phòng/bộ phận"} {
 		if forbidden(h) {
