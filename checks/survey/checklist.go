@@ -99,9 +99,13 @@ type Section struct {
 
 // Checklist is a versioned checklist definition.
 type Checklist struct {
-	ID       string
-	Version  int
-	Sections []Section
+	ID      string
+	Version int
+	// EmailDomains are the province's official e-mail domains (in YAML,
+	// email_domains: [ninhbinh.gov.vn]), in lower case; an address outside
+	// them, or their subdomains, is worth a warning. Empty: no such check.
+	EmailDomains []string
+	Sections     []Section
 }
 
 // Section returns the section with the given ID.

@@ -2,6 +2,9 @@ package survey
 
 import (
 	"fmt"
+	"regexp"
+	"slices"
+	"strings"
 
 	"github.com/goccy/go-yaml/ast"
 
@@ -32,7 +35,7 @@ func Parse(file string, data []byte) (*Checklist, error) {
 
 // checklist reads the top level: id, version and the sections.
 func (r *reader) checklist(n ast.Node) (*Checklist, error) {
-	o, err := r.object(n, "the checklist", []string{"id", "version", "sections"})
+	o, err := r.object(n, "the checklist", []string{"id", "version", "email_domains", "sections"})
 	if err != nil {
 		return nil, err
 	}
@@ -48,6 +51,9 @@ func (r *reader) checklist(n ast.Node) (*Checklist, error) {
 	}
 	if c.Version < 1 {
 		return nil, r.Errorf(o.At("version"), "the checklist: version must be a whole number from 1 up")
+	}
+	if c.EmailDomains, err = r.emailDomains(o); err != nil {
+		return nil, err
 	}
 	items, err := o.List("sections")
 	if err != nil {
@@ -106,4 +112,37 @@ func (r *reader) section(n ast.Node, number int, questions, kinds *ids) (Section
 		s.Questions = append(s.Questions, q)
 	}
 	return s, nil
+}
+
+// emailDomain is one domain name: labels of letters, digits and hyphens,
+// separated by dots, at least two labels.
+var emailDomain = regexp.MustCompile(`^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$`)
+
+// emailDomains reads the optional list of the province's official e-mail
+// domains, in lower case.
+func (r *reader) emailDomains(o *object) ([]string, error) {
+	items, err := o.List("email_domains")
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, item := range items {
+		item, err := r.resolve(item)
+		if err != nil {
+			return nil, err
+		}
+		d, err := r.Scalar(item, "the checklist: an entry of email_domains")
+		if err != nil {
+			return nil, err
+		}
+		d = strings.ToLower(strings.TrimSpace(d))
+		if !emailDomain.MatchString(d) {
+			return nil, r.Errorf(item, "the checklist: email_domains: %q is not a domain name such as ninhbinh.gov.vn", d)
+		}
+		if slices.Contains(out, d) {
+			return nil, r.Errorf(item, "the checklist: email_domains names %q twice", d)
+		}
+		out = append(out, d)
+	}
+	return out, nil
 }

@@ -14,6 +14,9 @@ func TestDefaultLoads(t *testing.T) {
 	if c.ID != "ninhbinh-2025" || c.Version != 1 {
 		t.Errorf("checklist = %s v%d, want ninhbinh-2025 v1", c.ID, c.Version)
 	}
+	if len(c.EmailDomains) != 1 || c.EmailDomains[0] != "ninhbinh.gov.vn" {
+		t.Errorf("email domains = %q, want [ninhbinh.gov.vn]", c.EmailDomains)
+	}
 	want := []struct{ id, vi, en string }{
 		{"unit", "Thông tin đơn vị", "Unit"},
 		{"equipment", "Thiết bị CNTT", "Equipment"},
@@ -118,6 +121,17 @@ func TestQuestionLookup(t *testing.T) {
 
 // checklistOf wraps questions (indented for a list under "questions:") in a
 // one-section checklist.
+func TestEmailDomainsAreOptionalAndLowerCase(t *testing.T) {
+	c, err := Parse("t.yaml", []byte(checklistOf("      - {id: a, type: text, label: {vi: A}}\n")))
+	if err != nil || len(c.EmailDomains) != 0 {
+		t.Fatalf("without email_domains: %v, %q", err, c.EmailDomains)
+	}
+	c, err = Parse("t.yaml", []byte("email_domains: [NinhBinh.gov.vn, hanam.gov.vn]\n"+checklistOf("      - {id: a, type: text, label: {vi: A}}\n")))
+	if err != nil || strings.Join(c.EmailDomains, ",") != "ninhbinh.gov.vn,hanam.gov.vn" {
+		t.Fatalf("email domains: %v, %q", err, c.EmailDomains)
+	}
+}
+
 func checklistOf(questions string) string {
 	return "id: t\nversion: 1\nsections:\n  - id: s\n    title: {vi: S}\n    questions:\n" + questions
 }
@@ -141,6 +155,9 @@ func TestMalformedDefinitionsAreRefused(t *testing.T) {
 		name, src, reason string
 	}{
 		{"unknown top-level field", "id: t\nversion: 1\ntitle: x #<\nsections: []\n", `unknown field "title"`},
+		{"email domain not a domain", "id: t\nversion: 1\nemail_domains:\n  - ninhbinh.gov.vn\n  - \"@gov\" #<\nsections: []\n", `"@gov" is not a domain name`},
+		{"email domain twice", "id: t\nversion: 1\nemail_domains:\n  - ninhbinh.gov.vn\n  - NinhBinh.gov.vn #<\nsections: []\n", `names "ninhbinh.gov.vn" twice`},
+		{"email domains not a list", "id: t\nversion: 1\nemail_domains: ninhbinh.gov.vn #<\nsections: []\n", `email_domains`},
 		{"unknown section field", "id: t\nversion: 1\nsections:\n  - id: s\n    title: {vi: S}\n    colour: red #<\n", `unknown field "colour"`},
 		{"unknown question field", checklistOf("      - id: a\n        type: text\n        lable: {vi: A} #<\n"), `unknown field "lable"`},
 		{"unknown text field", checklistOf("      - id: a\n        type: text\n        label: {vi: A, fr: B} #<\n"), `unknown field "fr"`},

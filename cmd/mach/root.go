@@ -48,7 +48,8 @@ func newRootCommand() *cobra.Command {
 	f.StringVar(&logFlag, "log", "", tr.T("cli.flag_log"))
 	f.BoolVar(&plainFlag, "plain", false, tr.T("cli.flag_plain"))
 	root.AddCommand(newVersionCommand(), newDoctorCommand(), newExportCommand(), newCheckCommand(),
-		newHubCommand(), newEnrollCommand(), newSyncCommand(), newBackupCommand())
+		newHubCommand(), newEnrollCommand(), newSyncCommand(), newBackupCommand(), newAccountsCommand(),
+		newHandoverCommand())
 	root.SetHelpCommand(&cobra.Command{Hidden: true})
 	root.CompletionOptions.DisableDefaultCmd = true
 	root.SetUsageTemplate(tr.T("cli.usage_template"))
