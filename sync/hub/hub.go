@@ -138,4 +138,6 @@ var (
 	ErrUnauthorized = errors.New("unknown or revoked token")
 	// ErrNotFound means no device has that id.
 	ErrNotFound = errors.New("no such device")
+	// ErrUnknownUnit means a code that is not a unit of the hub's province.
+	ErrUnknownUnit = errors.New("no such unit in the province")
 )

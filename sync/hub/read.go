@@ -4,6 +4,8 @@ import (
 	"cmp"
 	"crypto/sha256"
 	"crypto/subtle"
+	"errors"
+	"fmt"
 	"net/http"
 	"slices"
 	"strings"
@@ -37,26 +39,39 @@ func (s *server) coordinator(w http.ResponseWriter, r *http.Request) bool {
 // directory is the official list of units, loaded once.
 var directory = sync.OnceValues(units.Load)
 
-// provinceUnits returns the units of the hub's province, by code.
-func (s *server) provinceUnits() ([]units.Unit, error) {
+// ReportUnits returns the units a view of province covers, by code: all of
+// them, or the one whose code is unit when it is not empty. A unit that is
+// not one of the province's is ErrUnknownUnit.
+func ReportUnits(province, unit string) ([]units.Unit, error) {
 	dir, err := directory()
 	if err != nil {
 		return nil, err
 	}
-	us := dir.Units(s.province)
+	if unit != "" {
+		u, ok := dir.Unit(unit)
+		if !ok || u.Province != province {
+			return nil, fmt.Errorf("%w: %q is not a unit of province %s", ErrUnknownUnit, unit, province)
+		}
+		return []units.Unit{u}, nil
+	}
+	us := dir.Units(province)
 	slices.SortFunc(us, func(a, b units.Unit) int { return cmp.Compare(a.Code, b.Code) })
 	return us, nil
 }
 
-// provinceUnit returns the unit of the hub's province with the code; false
-// for any other.
-func (s *server) provinceUnit(code string) (units.Unit, bool, error) {
-	dir, err := directory()
-	if err != nil {
-		return units.Unit{}, false, err
+// unitsOrFail returns ReportUnits(s.province, unit), or answers 404 for a
+// unit not of the province (or the failure) and returns false.
+func (s *server) unitsOrFail(w http.ResponseWriter, r *http.Request, unit string) ([]units.Unit, bool) {
+	us, err := ReportUnits(s.province, unit)
+	if errors.Is(err, ErrUnknownUnit) {
+		writeError(w, http.StatusNotFound, protocol.CodeNotFound, err.Error())
+		return nil, false
 	}
-	u, ok := dir.Unit(code)
-	return u, ok && u.Province == s.province, nil
+	if err != nil {
+		s.fail(w, r, err)
+		return nil, false
+	}
+	return us, true
 }
 
 // units answers the dashboard's table: every unit of the province with its
@@ -65,9 +80,8 @@ func (s *server) units(w http.ResponseWriter, r *http.Request) {
 	if !s.coordinator(w, r) {
 		return
 	}
-	us, err := s.provinceUnits()
-	if err != nil {
-		s.fail(w, r, err)
+	us, ok := s.unitsOrFail(w, r, "")
+	if !ok {
 		return
 	}
 	codes := make([]string, len(us))
@@ -96,16 +110,11 @@ func (s *server) unit(w http.ResponseWriter, r *http.Request) {
 	if !s.coordinator(w, r) {
 		return
 	}
-	code := strings.TrimPrefix(r.URL.Path, protocol.PathUnit)
-	u, ok, err := s.provinceUnit(code)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
+	us, ok := s.unitsOrFail(w, r, strings.TrimPrefix(r.URL.Path, protocol.PathUnit))
 	if !ok {
-		writeError(w, http.StatusNotFound, protocol.CodeNotFound, "no unit "+code+" in province "+s.province)
 		return
 	}
+	u := us[0]
 	d, err := s.st.UnitDetail(u.Code)
 	if err != nil {
 		s.fail(w, r, err)

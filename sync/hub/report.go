@@ -4,7 +4,6 @@ import (
 	"io"
 	"net/http"
 
-	"mach/checks/units"
 	"mach/sync/protocol"
 	"mach/sync/report"
 )
@@ -20,26 +19,11 @@ func (a *admin) report(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, protocol.CodeBadRequest, "format must be xlsx or csv")
 		return
 	}
-	var opts report.Options
-	if code := r.URL.Query().Get("unit"); code != "" {
-		u, ok, err := a.s.provinceUnit(code)
-		if err != nil {
-			a.s.fail(w, r, err)
-			return
-		}
-		if !ok {
-			writeError(w, http.StatusNotFound, protocol.CodeNotFound, "no unit "+code+" in province "+a.s.province)
-			return
-		}
-		opts.Units = []units.Unit{u}
-	} else {
-		us, err := a.s.provinceUnits()
-		if err != nil {
-			a.s.fail(w, r, err)
-			return
-		}
-		opts.Units = us
+	us, ok := a.s.unitsOrFail(w, r, r.URL.Query().Get("unit"))
+	if !ok {
+		return
 	}
+	opts := report.Options{Units: us}
 	out := &firstByte{w: w}
 	w.Header().Set("Cache-Control", "no-store")
 	var err error
