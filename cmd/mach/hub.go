@@ -43,7 +43,7 @@ func newHubCommand() *cobra.Command {
 	}
 	cmd.AddCommand(newHubServeCommand(), newHubEnrollCommand(), newHubDevicesCommand(),
 		newHubRevokeCommand(), newHubTokenCommand(), newHubExportCommand(), newHubImportCommand(),
-		newHubPublishCommand())
+		newHubPublishCommand(), newHubDeadlineCommand())
 	return cmd
 }
 

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -155,35 +154,6 @@ func newHubTokenCommand() *cobra.Command {
 		return nil
 	})
 	cmd.Flags().StringVar(&name, "coordinator", "", tr.T("hub.flag_coordinator"))
-	return cmd
-}
-
-func newHubExportCommand() *cobra.Command {
-	var format, out string
-	tr := translatorForError()
-	cmd := adminCommand("export", tr.T("hub.export_short"), cobra.NoArgs, func(cmd *cobra.Command, e env, c *client.Client, _ []string) error {
-		if format != "json" {
-			return userError{sentence: e.tr.T("export.bad_format", format)}
-		}
-		if out == "" {
-			return userError{sentence: e.tr.T("export.no_out")}
-		}
-		doc, err := c.Export(cmd.Context())
-		if err != nil {
-			return adminError(e, err)
-		}
-		write := func(w io.Writer) error { _, err := w.Write(append(doc, '\n')); return err }
-		if out == "-" {
-			return write(cmd.OutOrStdout())
-		}
-		if err := writeFileAtomic(out, write); err != nil {
-			return userError{sentence: e.tr.T("export.failed", out, err), err: err}
-		}
-		printf(cmd.ErrOrStderr(), "%s\n", e.tr.T("export.done", out))
-		return nil
-	})
-	cmd.Flags().StringVar(&format, "format", "json", tr.T("cli.flag_format"))
-	cmd.Flags().StringVar(&out, "out", "", tr.T("cli.flag_out"))
 	return cmd
 }
 

@@ -143,7 +143,7 @@ func (h *faultHub) heal() { h.proxy.Toxics.ResetToxics(context.Background()) }
 func exportRecords(t *testing.T, b *hub.Bolt) []record.Record {
 	t.Helper()
 	var buf bytes.Buffer
-	if err := b.Export(&buf); err != nil {
+	if err := b.Export(&buf, ""); err != nil {
 		t.Fatal(err)
 	}
 	var doc struct {

@@ -33,16 +33,23 @@ func (s *server) mountAdmin(mux *http.ServeMux, token string, now func() time.Ti
 	mux.Handle(protocol.PathAdminRevoke, only(http.MethodPost, a.guard(a.revoke)))
 	mux.Handle(protocol.PathAdminTokens, only(http.MethodPost, a.guard(a.tokens)))
 	mux.Handle(protocol.PathAdminExport, only(http.MethodGet, a.guard(a.export)))
+	mux.Handle(protocol.PathAdminReport, only(http.MethodGet, a.guard(a.report)))
 	mux.Handle(protocol.PathAdminImport, only(http.MethodPost, a.guard(a.importBundle)))
 	mux.Handle(protocol.PathAdminPublish, only(http.MethodPost, a.guard(a.publish)))
 }
 
-// export streams everything the hub holds. Once the first byte is out an
+// export streams everything the hub holds, or one unit's part (query
+// parameter "unit"). Once the first byte is out an
 // error can only cut the stream short, which the reader sees as bad JSON.
 func (a *admin) export(w http.ResponseWriter, r *http.Request) {
+	unit := r.URL.Query().Get("unit")
+	if unit != "" && !unitCode.MatchString(unit) {
+		writeError(w, http.StatusBadRequest, protocol.CodeBadRequest, "unit must be a 5-digit code")
+		return
+	}
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Cache-Control", "no-store")
-	if err := a.s.st.Export(w); err != nil {
+	if err := a.s.st.Export(w, unit); err != nil {
 		a.s.log.ErrorContext(r.Context(), "hub export failed", "err", err)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -48,12 +49,16 @@ type BoltOptions struct {
 	Now func() time.Time
 	// NoSync skips fsync; only benchmarks that measure something else set it.
 	NoSync bool
+	// Logger receives what goes wrong in the background (slog.Default when
+	// nil).
+	Logger *slog.Logger
 }
 
 // Bolt is the hub's storage in one bbolt file.
 type Bolt struct {
 	db  *bbolt.DB
 	now func() time.Time
+	ref *refresher
 }
 
 var _ Storage = (*Bolt)(nil)
@@ -67,6 +72,9 @@ func OpenBolt(path string, opts BoltOptions) (*Bolt, error) {
 	}
 	if opts.Now == nil {
 		opts.Now = time.Now
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.Default()
 	}
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return nil, fmt.Errorf("create folder for %s: %w", path, err)
@@ -82,7 +90,9 @@ func OpenBolt(path string, opts BoltOptions) (*Bolt, error) {
 		db.Close()
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
-	return &Bolt{db: db, now: opts.Now}, nil
+	b := &Bolt{db: db, now: opts.Now}
+	b.startRefresher(opts.Logger)
+	return b, nil
 }
 
 // setUp creates the buckets of a new file and checks the schema of one
@@ -96,7 +106,10 @@ func setUp(tx *bbolt.Tx) error {
 	meta := tx.Bucket(bucketMeta)
 	schema := meta.Get([]byte("schema"))
 	if schema == nil {
-		return meta.Put([]byte("schema"), []byte(strconv.Itoa(SchemaVersion)))
+		if err := meta.Put([]byte("schema"), []byte(strconv.Itoa(SchemaVersion))); err != nil {
+			return err
+		}
+		return setUpRead(tx)
 	}
 	n, err := strconv.Atoi(string(schema))
 	if err != nil {
@@ -105,11 +118,14 @@ func setUp(tx *bbolt.Tx) error {
 	if n > SchemaVersion {
 		return fmt.Errorf("%w (schema %d, this mach knows %d)", ErrNewerSchema, n, SchemaVersion)
 	}
-	return nil
+	return setUpRead(tx)
 }
 
-// Close releases the file.
-func (b *Bolt) Close() error { return b.db.Close() }
+// Close stops the background work and releases the file.
+func (b *Bolt) Close() error {
+	b.stopRefresher()
+	return b.db.Close()
+}
 
 // join makes a key of parts separated by a zero byte.
 func join(parts ...[]byte) []byte {

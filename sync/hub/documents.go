@@ -19,7 +19,7 @@ func (b *Bolt) Publish(doc protocol.Document) error {
 	if err != nil {
 		return fmt.Errorf("encode document: %w", err)
 	}
-	return b.db.Update(func(tx *bbolt.Tx) error {
+	err = b.db.Update(func(tx *bbolt.Tx) error {
 		docs := tx.Bucket(bucketDocuments)
 		if old := docs.Get([]byte(doc.Kind)); old != nil {
 			var held protocol.Document
@@ -31,8 +31,19 @@ func (b *Bolt) Publish(doc protocol.Document) error {
 					ErrInvalid, doc.Kind, held.ID, held.Version)
 			}
 		}
-		return docs.Put([]byte(doc.Kind), value)
+		if err := docs.Put([]byte(doc.Kind), value); err != nil {
+			return err
+		}
+		if doc.Kind == protocol.DocChecklist {
+			// Progress is measured against the new checklist from now on.
+			return markAllDirty(tx)
+		}
+		return nil
 	})
+	if err == nil && doc.Kind == protocol.DocChecklist {
+		b.kickRefresh()
+	}
+	return err
 }
 
 // Documents returns the latest document of each kind, in kind order.

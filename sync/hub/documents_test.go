@@ -122,7 +122,7 @@ func TestExportHoldsThePublishedDocuments(t *testing.T) {
 		t.Fatal(err)
 	}
 	var buf bytes.Buffer
-	if err := b.Export(&buf); err != nil {
+	if err := b.Export(&buf, ""); err != nil {
 		t.Fatal(err)
 	}
 	var out struct {

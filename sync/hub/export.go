@@ -2,6 +2,7 @@ package hub
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -28,8 +29,9 @@ type exportHeader struct {
 // (without their token hashes), the published checklist and profile, and
 // every version of every record in the
 // order the hub received them, streamed one at a time from one consistent
-// snapshot. Secrets (token and code hashes) are left out.
-func (b *Bolt) Export(w io.Writer) error {
+// snapshot. Secrets (token and code hashes) are left out. With a unit, only
+// that unit's devices and records are written.
+func (b *Bolt) Export(w io.Writer, unit string) error {
 	bw := bufio.NewWriter(w)
 	err := b.db.View(func(tx *bbolt.Tx) error {
 		head := exportHeader{Format: ExportFormat, ExportedAt: b.now().UTC(), Devices: []Device{}}
@@ -38,7 +40,9 @@ func (b *Bolt) Export(w io.Writer) error {
 			if err := json.Unmarshal(v, &d); err != nil {
 				return fmt.Errorf("decode device %s: %w", k, err)
 			}
-			head.Devices = append(head.Devices, d.Device)
+			if unit == "" || d.Unit == unit {
+				head.Devices = append(head.Devices, d.Device)
+			}
 			return nil
 		})
 		if err != nil {
@@ -66,14 +70,25 @@ func (b *Bolt) Export(w io.Writer) error {
 		bw.Write(data[:len(data)-1])
 		bw.WriteString(`,"records":[`)
 		first := true
-		return tx.Bucket(bucketLog).ForEach(func(_, v []byte) error {
+		write := func(v []byte) error {
 			if !first {
 				bw.WriteByte(',')
 			}
 			first = false
 			_, err := bw.Write(v)
 			return err
-		})
+		}
+		if unit == "" {
+			return tx.Bucket(bucketLog).ForEach(func(_, v []byte) error { return write(v) })
+		}
+		log, prefix := tx.Bucket(bucketLog), join([]byte(unit), nil)
+		c := tx.Bucket(bucketUnitLog).Cursor()
+		for k, _ := c.Seek(prefix); bytes.HasPrefix(k, prefix); k, _ = c.Next() {
+			if err := write(log.Get(k[len(prefix):])); err != nil {
+				return err
+			}
+		}
+		return nil
 	})
 	if err != nil {
 		return fmt.Errorf("export: %w", err)

@@ -19,7 +19,7 @@ func TestExportHoldsEveryVersionAndNoSecret(t *testing.T) {
 		t.Fatal(err)
 	}
 	var buf bytes.Buffer
-	if err := b.Export(&buf); err != nil {
+	if err := b.Export(&buf, ""); err != nil {
 		t.Fatal(err)
 	}
 	var doc struct {

@@ -125,6 +125,11 @@ func (l *laptop) batch(es ...record.Entry) protocol.PushRequest {
 // so that a test can assert that nothing at all changed.
 func snapshot(t testing.TB, b *Bolt) string {
 	t.Helper()
+	// The summaries a push made due are refreshed first, so that the
+	// background refresh does not change the file between two snapshots.
+	if err := b.refreshDirty(); err != nil {
+		t.Fatal(err)
+	}
 	var out strings.Builder
 	err := b.db.View(func(tx *bbolt.Tx) error {
 		return tx.ForEach(func(name []byte, bk *bbolt.Bucket) error {

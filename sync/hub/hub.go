@@ -62,8 +62,22 @@ type Storage interface {
 	// Documents returns the latest document of each kind published.
 	Documents() ([]protocol.Document, error)
 
-	// Export writes everything held as one JSON document, record by record.
-	Export(w io.Writer) error
+	// Summaries returns the dashboard row of each unit of units, in that
+	// order, as of now (names left empty): a unit a push changed is never
+	// answered from before that push.
+	Summaries(units []string) ([]protocol.UnitSummary, error)
+	// UnitDetail returns one unit's summary, current records and latest
+	// pushes.
+	UnitDetail(unit string) (protocol.UnitDetail, error)
+	// Deadlines lists the sections' due dates, in checklist order.
+	Deadlines() ([]protocol.Deadline, error)
+	// SetDeadline sets a section's due date, or clears it when Due is zero;
+	// ErrInvalid for a section the checklist does not have.
+	SetDeadline(d protocol.Deadline) error
+
+	// Export writes everything held as one JSON document, record by record:
+	// of every unit, or of unit alone when it is not empty.
+	Export(w io.Writer, unit string) error
 	// Close releases the storage.
 	Close() error
 }
@@ -124,4 +138,6 @@ var (
 	ErrUnauthorized = errors.New("unknown or revoked token")
 	// ErrNotFound means no device has that id.
 	ErrNotFound = errors.New("no such device")
+	// ErrUnknownUnit means a code that is not a unit of the hub's province.
+	ErrUnknownUnit = errors.New("no such unit in the province")
 )

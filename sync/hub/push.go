@@ -26,6 +26,7 @@ func (b *Bolt) Push(device, unit string, req protocol.PushRequest) (protocol.Pus
 	}
 	err := b.db.Update(func(tx *bbolt.Tx) error {
 		appendOnly(tx)
+		logged := tx.Bucket(bucketLog).Sequence()
 		ackedKey := join([]byte(device), u32(req.Epoch))
 		acked := uint64(0)
 		if v := tx.Bucket(bucketAcked).Get(ackedKey); v != nil {
@@ -63,6 +64,9 @@ func (b *Bolt) Push(device, unit string, req protocol.PushRequest) (protocol.Pus
 			return errUnchanged
 		}
 		resp.Acked = acked
+		if err := noteSync(tx, device, unit, logged, b.now()); err != nil {
+			return err
+		}
 		return tx.Bucket(bucketAcked).Put(ackedKey, u64(acked))
 	})
 	if errors.Is(err, errUnchanged) {
@@ -71,6 +75,7 @@ func (b *Bolt) Push(device, unit string, req protocol.PushRequest) (protocol.Pus
 	if err != nil {
 		return resp, fmt.Errorf("push: %w", err)
 	}
+	b.kickRefresh()
 	return resp, nil
 }
 

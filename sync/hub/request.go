@@ -20,6 +20,21 @@ import (
 // 429) and returns false. Requests with a bad token are limited by address,
 // so that guessing tokens is slow.
 func (s *server) device(w http.ResponseWriter, r *http.Request) (Identity, bool) {
+	id, ok := s.authenticate(w, r)
+	if !ok {
+		return Identity{}, false
+	}
+	if id.Role != RoleDevice {
+		writeError(w, http.StatusForbidden, protocol.CodeForbidden, "only a device token may push or pull")
+		return Identity{}, false
+	}
+	return id, true
+}
+
+// authenticate finds whose bearer token the request carries and takes one
+// request from its rate limit. On failure it has answered (401 or 429) and
+// returns false.
+func (s *server) authenticate(w http.ResponseWriter, r *http.Request) (Identity, bool) {
 	token := bearerToken(r)
 	if token == "" {
 		if s.allow(w, addrKey(r)) {
@@ -46,10 +61,6 @@ func (s *server) device(w http.ResponseWriter, r *http.Request) (Identity, bool)
 		key = "coordinator:" + id.Name
 	}
 	if !s.allow(w, key) {
-		return Identity{}, false
-	}
-	if id.Role != RoleDevice {
-		writeError(w, http.StatusForbidden, protocol.CodeForbidden, "only a device token may push or pull")
 		return Identity{}, false
 	}
 	return id, true

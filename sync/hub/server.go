@@ -1,6 +1,7 @@
 package hub
 
 import (
+	"crypto/sha256"
 	"log/slog"
 	"net/http"
 	"time"
@@ -48,6 +49,9 @@ type server struct {
 	province string
 	log      *slog.Logger
 	limit    *limiter
+	now      func() time.Time
+	// adminHash is the SHA-256 of the admin token; nil when there is none.
+	adminHash []byte
 }
 
 // NewServer returns the hub's HTTP API over st:
@@ -56,6 +60,10 @@ type server struct {
 //	POST PathPush           PushRequest → PushResponse (device token)
 //	GET  PathPull?after=N&checklist=C&profile=P
 //	                        PullResponse (device token)
+//	GET  PathUnits          UnitsResponse (coordinator or admin token)
+//	GET  PathUnit+CODE      UnitDetail (coordinator or admin token)
+//	GET, PUT PathDeadlines  DeadlinesResponse; PUT takes a Deadline
+//	                        (coordinator or admin token)
 //	     PathSpeed/...      Options.Speed, when given
 //
 // Every error is a JSON protocol.Error with a stable code; a gap's carries
@@ -68,7 +76,10 @@ func NewServer(st Storage, opts Options) http.Handler {
 	if opts.Logger == nil {
 		opts.Logger = slog.Default()
 	}
-	s := &server{st: st, province: opts.Province, log: opts.Logger}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	s := &server{st: st, province: opts.Province, log: opts.Logger, now: opts.Now}
 	if opts.Rate >= 0 {
 		s.limit = newLimiter(opts.Rate, opts.Burst, opts.Now)
 	}
@@ -76,15 +87,16 @@ func NewServer(st Storage, opts Options) http.Handler {
 	mux.Handle(protocol.PathEnroll, only(http.MethodPost, s.enroll))
 	mux.Handle(protocol.PathPush, only(http.MethodPost, s.push))
 	mux.Handle(protocol.PathPull, only(http.MethodGet, s.pull))
+	mux.Handle(protocol.PathUnits, only(http.MethodGet, s.units))
+	mux.Handle(protocol.PathUnit, only(http.MethodGet, s.unit))
+	mux.HandleFunc(protocol.PathDeadlines, s.deadlines)
 	if opts.Speed != nil {
 		mux.Handle(protocol.PathSpeed+"/", http.StripPrefix(protocol.PathSpeed, opts.Speed))
 	}
 	if opts.AdminToken != "" {
-		now := opts.Now
-		if now == nil {
-			now = time.Now
-		}
-		s.mountAdmin(mux, opts.AdminToken, now)
+		sum := sha256.Sum256([]byte(opts.AdminToken))
+		s.adminHash = sum[:]
+		s.mountAdmin(mux, opts.AdminToken, opts.Now)
 	}
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, protocol.CodeNotFound, "no such path: "+r.URL.Path)

@@ -189,8 +189,21 @@ type TokenResponse struct {
 	Token string `json:"token"`
 }
 
-// PathAdminExport streams everything the hub holds (mach hub export).
+// PathAdminExport streams everything the hub holds (mach hub export), or
+// one unit's devices and records with ?unit=CODE.
 const PathAdminExport = "/v1/admin/export"
+
+// PathAdminReport streams the province report (mach hub export --format
+// xlsx|csv): ?format=xlsx gives a workbook, ?format=csv a ZIP archive of one
+// CSV file per sheet; ?unit=CODE limits it to one unit.
+const PathAdminReport = "/v1/admin/report"
+
+// Formats of the province report, the values of its query parameter
+// "format".
+const (
+	ReportXLSX = "xlsx"
+	ReportCSV  = "csv"
+)
 
 // PathAdminPublish takes a Document (POST) for the laptops to pull; the hub
 // refuses a broken one, or one whose version is not above the one it holds.

@@ -1,0 +1,267 @@
+package hub_test
+
+import (
+	"encoding/json"
+	"net/http"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"mach/assets/i18n"
+	"mach/checks/answers"
+	"mach/sync/hub"
+	"mach/sync/protocol"
+	"mach/sync/record"
+)
+
+// wantCode checks an error answer of the read API.
+func wantCode(t *testing.T, status int, body []byte, wantStatus int, code string) {
+	t.Helper()
+	var e protocol.Error
+	if err := json.Unmarshal(body, &e); err != nil || status != wantStatus || e.Code != code || e.Message == "" {
+		t.Fatalf("answer %d %s, want %d %s with a message", status, body, wantStatus, code)
+	}
+}
+
+func TestSummaryFiguresAfterRealSyncs(t *testing.T) {
+	p := newProvince(t)
+	a, b, phone := fillPhuLy(t, p)
+
+	var resp protocol.UnitsResponse
+	if status, body := p.get(t, protocol.PathUnits, p.coordinator, &resp); status != http.StatusOK {
+		t.Fatalf("GET units: %d %s", status, body)
+	}
+	if resp.Province != "37" || len(resp.Units) != 129 {
+		t.Fatalf("province %q with %d units, want 37 with 129", resp.Province, len(resp.Units))
+	}
+	if !slices.IsSortedFunc(resp.Units, func(x, y protocol.UnitSummary) int { return strings.Compare(x.Code, y.Code) }) {
+		t.Fatal("units are not in code order")
+	}
+	got := unitOf(t, resp, unitPhuLy)
+
+	// What the officer's own laptop says of the same records.
+	sheet := a.localSheet(t)
+	progress := sheet.Checklist().Progress(sheet.State(), i18n.MustNew(i18n.Vietnamese))
+	records := 0
+	if err := a.st.All(func(r record.Record) error {
+		if !r.Deleted {
+			records++
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if got.Name != "Phường Phủ Lý" || got.Devices != 2 || got.Records != records {
+		t.Fatalf("name %q devices %d records %d, want Phường Phủ Lý, 2, %d", got.Name, got.Devices, got.Records, records)
+	}
+	if got.Answered != progress.Answered || got.Required != progress.Total || got.Answered == 0 {
+		t.Fatalf("answered %d of %d, the laptop says %d of %d", got.Answered, got.Required, progress.Answered, progress.Total)
+	}
+	for i, sp := range progress.Sections {
+		want := protocol.SectionProgress{Section: sp.Section.ID, Answered: sp.Answered, Required: sp.Total}
+		if got.Sections[i] != want {
+			t.Fatalf("section %d: %+v, the laptop says %+v", i, got.Sections[i], want)
+		}
+	}
+	wantAccounts := map[string]int{"keep": 1, "change": 1, "revoke": 1}
+	if len(got.Accounts) != len(wantAccounts) || got.Accounts["keep"] != 1 || got.Accounts["change"] != 1 || got.Accounts["revoke"] != 1 {
+		t.Fatalf("accounts %v, want %v", got.Accounts, wantAccounts)
+	}
+	if got.Datasets != 2 || got.BackupsVerified != 1 || got.Handovers != 1 {
+		t.Fatalf("datasets %d verified %d handovers %d, want 2 1 1", got.Datasets, got.BackupsVerified, got.Handovers)
+	}
+	if got.Conflicts != 1 {
+		t.Fatalf("conflicts %d, want 1 (the phone number)", got.Conflicts)
+	}
+	verdicts := map[string]string{}
+	for _, n := range got.Networks {
+		verdicts[n.Network] = n.Verdict
+	}
+	if verdicts["internet"] != protocol.VerdictFail || verdicts["dedicated"] != protocol.VerdictWarn || len(verdicts) != 2 {
+		t.Fatalf("networks %+v, want the latest internet run's fail and dedicated warn", got.Networks)
+	}
+	if !slices.Equal(got.Flags, []string{protocol.FlagFailing, protocol.FlagConflicts}) {
+		t.Fatalf("flags %v, want failing checks and conflicts", got.Flags)
+	}
+	if time.Since(got.LastSync) > time.Minute {
+		t.Fatalf("last sync %v, want just now", got.LastSync)
+	}
+	empty := unitOf(t, resp, unitPhuVan)
+	if !slices.Equal(empty.Flags, []string{protocol.FlagNotStarted}) || empty.Records != 0 || empty.Devices != 0 ||
+		empty.Answered != 0 || empty.Required == 0 || len(empty.Sections) != len(progress.Sections) || !empty.LastSync.IsZero() {
+		t.Fatalf("a unit without records: %+v", empty)
+	}
+
+	// The officer keeps B's number: the conflict is settled on the hub.
+	body, _ := answers.AnswerBody("officer_phone", "0987654321")
+	if _, err := a.st.Resolve(record.KindAnswer, phone.ID, body); err != nil {
+		t.Fatal(err)
+	}
+	a.sync(t)
+	b.sync(t)
+	p.get(t, protocol.PathUnits, p.coordinator, &resp)
+	if got := unitOf(t, resp, unitPhuLy); got.Conflicts != 0 || slices.Contains(got.Flags, protocol.FlagConflicts) {
+		t.Fatalf("after the resolution: conflicts %d, flags %v", got.Conflicts, got.Flags)
+	}
+
+	// Three days without a sync make the unit stale.
+	p.clock.add(protocol.StaleAfter + time.Hour)
+	p.get(t, protocol.PathUnits, p.coordinator, &resp)
+	if got := unitOf(t, resp, unitPhuLy); !slices.Contains(got.Flags, protocol.FlagStale) {
+		t.Fatalf("flags %v after %v without a sync, want stale", got.Flags, protocol.StaleAfter)
+	}
+	if got := unitOf(t, resp, unitPhuVan); slices.Contains(got.Flags, protocol.FlagStale) {
+		t.Fatal("a unit that never synced is not started, not stale")
+	}
+}
+
+func TestOverdueSectionsAfterTheirDeadline(t *testing.T) {
+	p := newProvince(t)
+	fillPhuLy(t, p)
+	now := p.clock.now().Local()
+	today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.Local)
+	for _, d := range []protocol.Deadline{
+		{Section: "links", Due: today.AddDate(0, 0, -1)},     // missed, and nothing answered
+		{Section: "equipment", Due: today.AddDate(0, 0, -1)}, // missed, but complete
+		{Section: "accounts", Due: today},                    // due today: not late yet
+	} {
+		var list protocol.DeadlinesResponse
+		if status, body := p.send(t, http.MethodPut, protocol.PathDeadlines, p.coordinator, d, &list); status != http.StatusOK {
+			t.Fatalf("PUT deadline: %d %s", status, body)
+		}
+	}
+	var resp protocol.UnitsResponse
+	p.get(t, protocol.PathUnits, p.coordinator, &resp)
+	if len(resp.Deadlines) != 3 || resp.Deadlines[0].Section != "equipment" || resp.Deadlines[1].Section != "links" {
+		t.Fatalf("deadlines %+v, want 3 in checklist order", resp.Deadlines)
+	}
+	overdue := func(s protocol.UnitSummary) []string {
+		var out []string
+		for _, sp := range s.Sections {
+			if sp.Overdue {
+				out = append(out, sp.Section)
+			}
+		}
+		return out
+	}
+	phuLy, phuVan := unitOf(t, resp, unitPhuLy), unitOf(t, resp, unitPhuVan)
+	if got := overdue(phuLy); !slices.Equal(got, []string{"links"}) || !slices.Contains(phuLy.Flags, protocol.FlagOverdue) {
+		t.Fatalf("Phủ Lý overdue %v, flags %v; want links only", got, phuLy.Flags)
+	}
+	if got := overdue(phuVan); !slices.Equal(got, []string{"equipment", "links"}) || !slices.Contains(phuVan.Flags, protocol.FlagOverdue) {
+		t.Fatalf("Phù Vân overdue %v, flags %v; want equipment and links", got, phuVan.Flags)
+	}
+	// A day later the accounts are late too, where incomplete.
+	p.clock.add(24 * time.Hour)
+	p.get(t, protocol.PathUnits, p.coordinator, &resp)
+	if got := overdue(unitOf(t, resp, unitPhuVan)); !slices.Contains(got, "accounts") {
+		t.Fatalf("Phù Vân overdue %v the day after the accounts' deadline", got)
+	}
+	if got := overdue(unitOf(t, resp, unitPhuLy)); slices.Contains(got, "accounts") {
+		t.Fatal("Phủ Lý's accounts are complete: not overdue")
+	}
+	// Clearing a deadline.
+	var list protocol.DeadlinesResponse
+	p.send(t, http.MethodPut, protocol.PathDeadlines, p.coordinator, protocol.Deadline{Section: "links"}, &list)
+	if len(list.Deadlines) != 2 || slices.ContainsFunc(list.Deadlines, func(d protocol.Deadline) bool { return d.Section == "links" }) {
+		t.Fatalf("after clearing links: %+v", list.Deadlines)
+	}
+}
+
+func TestDeadlinesRefuseAnUnknownSection(t *testing.T) {
+	p := newProvince(t)
+	status, body := p.send(t, http.MethodPut, protocol.PathDeadlines, p.coordinator,
+		protocol.Deadline{Section: "nope", Due: time.Now()}, nil)
+	wantCode(t, status, body, http.StatusBadRequest, protocol.CodeBadRequest)
+	status, body = p.send(t, http.MethodPut, protocol.PathDeadlines, p.coordinator, "not a deadline", nil)
+	wantCode(t, status, body, http.StatusBadRequest, protocol.CodeBadRequest)
+	status, body = p.send(t, http.MethodPost, protocol.PathDeadlines, p.coordinator, protocol.Deadline{}, nil)
+	wantCode(t, status, body, http.StatusMethodNotAllowed, protocol.CodeMethodNotAllowed)
+	var list protocol.DeadlinesResponse
+	if status, _ := p.get(t, protocol.PathDeadlines, p.coordinator, &list); status != http.StatusOK || len(list.Deadlines) != 0 {
+		t.Fatalf("GET deadlines: %d %+v, want none set", status, list)
+	}
+}
+
+func TestUnitDetailAfterRealSyncs(t *testing.T) {
+	p := newProvince(t)
+	a, b, _ := fillPhuLy(t, p)
+	var d protocol.UnitDetail
+	if status, body := p.get(t, protocol.PathUnit+unitPhuLy, p.coordinator, &d); status != http.StatusOK {
+		t.Fatalf("GET unit: %d %s", status, body)
+	}
+	var resp protocol.UnitsResponse
+	p.get(t, protocol.PathUnits, p.coordinator, &resp)
+	sum := unitOf(t, resp, unitPhuLy)
+	if d.Summary.Name != sum.Name || d.Summary.Records != sum.Records || d.Summary.Answered != sum.Answered || !slices.Equal(d.Summary.Flags, sum.Flags) {
+		t.Fatalf("detail summary %+v, table row %+v", d.Summary, sum)
+	}
+	if len(d.Records) != sum.Records {
+		t.Fatalf("%d records, the summary counts %d", len(d.Records), sum.Records)
+	}
+	for _, r := range d.Records {
+		if r.Deleted || r.Unit != unitPhuLy {
+			t.Fatalf("record %+v: tombstone or another unit's", r)
+		}
+	}
+	// Every version the laptops pushed is in one sync event.
+	pushed := 0
+	devices := map[string]bool{a.st.Device(): true, b.st.Device(): true}
+	for i, e := range d.Syncs {
+		if !devices[e.Device] || e.Records <= 0 || (i > 0 && e.At.Before(d.Syncs[i-1].At)) {
+			t.Fatalf("sync %d: %+v", i, e)
+		}
+		pushed += e.Records
+	}
+	var export struct{ Records []record.Record }
+	var buf strings.Builder
+	if err := p.bolt.Export(&buf, unitPhuLy); err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal([]byte(buf.String()), &export); err != nil {
+		t.Fatal(err)
+	}
+	if pushed != len(export.Records) || len(d.Syncs) < 4 {
+		t.Fatalf("%d sync events count %d versions; the hub holds %d of the unit", len(d.Syncs), pushed, len(export.Records))
+	}
+
+	for _, code := range []string{"99999", "00070", "abc"} { // not a unit; Hoàn Kiếm, of Hà Nội; not a code
+		status, body := p.get(t, protocol.PathUnit+code, p.coordinator, nil)
+		wantCode(t, status, body, http.StatusNotFound, protocol.CodeNotFound)
+	}
+	var empty protocol.UnitDetail
+	if status, _ := p.get(t, protocol.PathUnit+unitPhuVan, p.coordinator, &empty); status != http.StatusOK ||
+		len(empty.Records) != 0 || len(empty.Syncs) != 0 || !slices.Equal(empty.Summary.Flags, []string{protocol.FlagNotStarted}) {
+		t.Fatalf("a unit without records: %d %+v", status, empty)
+	}
+}
+
+func TestReadAPIRefusesDeviceTokens(t *testing.T) {
+	p := newProvince(t)
+	a, _, _ := fillPhuLy(t, p)
+	paths := []string{protocol.PathUnits, protocol.PathUnit + unitPhuLy, protocol.PathDeadlines}
+	for _, path := range paths {
+		status, body := p.get(t, path, a.token, nil)
+		wantCode(t, status, body, http.StatusForbidden, protocol.CodeForbidden)
+		status, body = p.get(t, path, "", nil)
+		wantCode(t, status, body, http.StatusUnauthorized, protocol.CodeUnauthorized)
+		status, body = p.get(t, path, "wrong-token", nil)
+		wantCode(t, status, body, http.StatusUnauthorized, protocol.CodeUnauthorized)
+		if status, body := p.get(t, path, p.admin, nil); status != http.StatusOK {
+			t.Fatalf("GET %s with the admin token: %d %s", path, status, body)
+		}
+	}
+	status, body := p.send(t, http.MethodPut, protocol.PathDeadlines, a.token, protocol.Deadline{Section: "links", Due: time.Now()}, nil)
+	wantCode(t, status, body, http.StatusForbidden, protocol.CodeForbidden)
+	if list, err := p.bolt.Deadlines(); err != nil || len(list) != 0 {
+		t.Fatalf("a device set a deadline: %+v %v", list, err)
+	}
+	// A revoked device's token is refused as unknown.
+	if err := p.bolt.Revoke(a.st.Device()); err != nil {
+		t.Fatal(err)
+	}
+	status, body = p.get(t, protocol.PathUnits, a.token, nil)
+	wantCode(t, status, body, http.StatusUnauthorized, protocol.CodeUnauthorized)
+	var _ hub.Storage = p.bolt
+}
