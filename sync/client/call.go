@@ -47,6 +47,9 @@ func (c *Client) call(ctx context.Context, method, path string, query url.Values
 		return classify(ctx, ctx.Err())
 	case err != nil && !(answered && errors.Is(err, errNoTimeToWait)):
 		return classify(ctx, err)
+	case resp.StatusCode() == http.StatusNoContent:
+		// Nothing to decode: out keeps its zero value.
+		return nil
 	case resp.StatusCode() >= 200 && resp.StatusCode() < 300:
 		if err := json.Unmarshal(resp.Body(), out); err != nil {
 			return fmt.Errorf("%w: %s %s: answer is not the expected JSON: %v", ErrHub, method, path, err)

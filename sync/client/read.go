@@ -1,0 +1,60 @@
+package client
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+
+	"mach/sync/protocol"
+)
+
+// The coordinator's dashboard uses a Client made with a coordinator token
+// as Options.Token. With a device token the hub answers 403, which comes
+// back as ErrForbidden; with an unknown one, ErrUnauthorized.
+
+// Units returns the summary of every unit of the hub's province, enrolled
+// or not, with the deadlines set.
+func (c *Client) Units(ctx context.Context) (protocol.UnitsResponse, error) {
+	ctx, cancel := context.WithTimeout(ctx, c.timeout)
+	defer cancel()
+	var out protocol.UnitsResponse
+	err := c.call(ctx, http.MethodGet, protocol.PathUnits, nil, nil, &out)
+	return out, err
+}
+
+// Unit returns one unit's drill-down: its summary, its current records and
+// the history of its syncs. An unknown code is ErrRefused, with the hub's
+// CodeNotFound in the HubError.
+func (c *Client) Unit(ctx context.Context, code string) (protocol.UnitDetail, error) {
+	ctx, cancel := context.WithTimeout(ctx, c.timeout)
+	defer cancel()
+	var out protocol.UnitDetail
+	if code == "" {
+		return out, fmt.Errorf("%w: no unit code", ErrRefused)
+	}
+	err := c.call(ctx, http.MethodGet, protocol.PathUnit+url.PathEscape(code), nil, nil, &out)
+	return out, err
+}
+
+// Deadlines returns the due dates the coordinator set, one per section.
+func (c *Client) Deadlines(ctx context.Context) ([]protocol.Deadline, error) {
+	ctx, cancel := context.WithTimeout(ctx, c.timeout)
+	defer cancel()
+	var out protocol.DeadlinesResponse
+	err := c.call(ctx, http.MethodGet, protocol.PathDeadlines, nil, nil, &out)
+	return out.Deadlines, err
+}
+
+// SetDeadline sets when a checklist section is due; a zero Due clears it.
+// Repeating it is safe: the hub keeps one deadline per section.
+func (c *Client) SetDeadline(ctx context.Context, d protocol.Deadline) error {
+	ctx, cancel := context.WithTimeout(ctx, c.timeout)
+	defer cancel()
+	if d.Section == "" {
+		return fmt.Errorf("%w: no section", ErrRefused)
+	}
+	var none json.RawMessage
+	return c.call(ctx, http.MethodPut, protocol.PathDeadlines, nil, d, &none)
+}
