@@ -174,15 +174,15 @@ var wantSheets = []struct {
 	}},
 	{"Tài khoản", [][]string{
 		{"Hệ thống", "Mã đơn vị", "Tên đơn vị", "Họ và tên", "Chức vụ", "Phòng/bộ phận", "Tài khoản (tên đăng nhập)", "Địa chỉ thư công vụ",
-			"Số hiệu chứng thư số", "Thiết bị lưu chứng thư số", "Ngày hết hạn chứng thư số", "Đề nghị", "Lý do", "Ngày hiệu lực"},
+			"Số hiệu chứng thư số", "Thiết bị lưu chứng thư số", "Ngày hết hạn chứng thư số", "Đề nghị", "Lý do", "Ghi chú lý do", "Ngày hiệu lực"},
 		{"Hệ thống quản lý văn bản và điều hành", "13285", "Phường Phủ Lý", "Trần Văn An", "", "", "", "", "", "", "", "Giữ nguyên"},
-		{"Hệ thống thư điện tử công vụ", "13285", "Phường Phủ Lý", "Lê Thị Bình", "", "", "", "", "", "", "", "Thay đổi", "Chuyển công tác", "01/12/2026"},
+		{"Hệ thống thư điện tử công vụ", "13285", "Phường Phủ Lý", "Lê Thị Bình", "", "", "", "", "", "", "", "Thay đổi", "Chuyển công tác", "", "01/12/2026"},
 		{"retired-system", "13285", "Phường Phủ Lý", "Phạm Cường", "", "", "", "", "", "", "", "Thu hồi"},
 	}},
 	{"Sao lưu và bàn giao dữ liệu", [][]string{
 		{"Mã đơn vị", "Tên đơn vị", "Bộ dữ liệu", "Đơn vị cũ", "Hệ thống", "Đã sao lưu", "Nơi lưu trữ", "Thời điểm sao lưu", "Người thực hiện",
-			"Đã kiểm tra toàn vẹn", "Mã băm SHA-256", "Bên nhận bàn giao", "Người nhận", "Số biên bản bàn giao", "Ngày bàn giao"},
-		{"13285", "Phường Phủ Lý", "Hồ sơ một cửa 2024", "", "", "Có", "", "", "", "Có", strings.Repeat("ab", 32), "", "", "12/BB-UBND"},
+			"Đã kiểm tra toàn vẹn", "Mã băm SHA-256", "Dung lượng bản sao lưu (byte)", "Số tệp đã sao lưu", "Bên nhận bàn giao", "Người nhận", "Số biên bản bàn giao", "Ngày bàn giao"},
+		{"13285", "Phường Phủ Lý", "Hồ sơ một cửa 2024", "", "", "Có", "", "", "", "Có", strings.Repeat("ab", 32), "", "", "", "", "12/BB-UBND"},
 	}},
 	{"Đề xuất", [][]string{ // the section's title is too long for a sheet's name
 		{"Mã đơn vị", "Tên đơn vị", "Hạng mục", "Nhóm", "Số lượng", "Lý do, sự cần thiết", "Kinh phí dự kiến (đồng)"},
