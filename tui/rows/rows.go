@@ -16,6 +16,7 @@ import (
 
 	"mach/assets/i18n"
 	"mach/checks/answers"
+	"mach/checks/backup"
 	"mach/checks/survey"
 	"mach/sync/record"
 	"mach/tui/app"
@@ -24,7 +25,7 @@ import (
 
 // KeyMap are the table screen's keys.
 type KeyMap struct {
-	Up, Down, Add, Edit, Delete, ThisComputer, Yes, No, Back, Help key.Binding
+	Up, Down, Add, Edit, Delete, ThisComputer, Backup, Yes, No, Back, Help key.Binding
 }
 
 // NewKeyMap builds the key map with help in the officer's language.
@@ -36,6 +37,7 @@ func NewKeyMap(tr *i18n.Translator) KeyMap {
 		Edit:         key.NewBinding(key.WithKeys("enter", "e"), key.WithHelp("enter", tr.T("key.edit"))),
 		Delete:       key.NewBinding(key.WithKeys("d", "delete"), key.WithHelp("d", tr.T("key.delete"))),
 		ThisComputer: key.NewBinding(key.WithKeys("m"), key.WithHelp("m", tr.T("key.this_computer"))),
+		Backup:       key.NewBinding(key.WithKeys("b"), key.WithHelp("b", tr.T("backup.key.new"))),
 		Yes:          key.NewBinding(key.WithKeys("y", "c"), key.WithHelp("y/c", tr.T("fields.yes"))),
 		No:           key.NewBinding(key.WithKeys("n", "k", "esc"), key.WithHelp("n/k", tr.T("fields.no"))),
 		Back:         key.NewBinding(key.WithKeys("esc", "left", "h"), key.WithHelp("esc", tr.T("key.back"))),
@@ -45,12 +47,12 @@ func NewKeyMap(tr *i18n.Translator) KeyMap {
 
 // ShortHelp is the one-line help.
 func (k KeyMap) ShortHelp() []key.Binding {
-	return []key.Binding{k.Add, k.Edit, k.Delete, k.ThisComputer, k.Back, k.Help}
+	return []key.Binding{k.Add, k.Edit, k.Delete, k.ThisComputer, k.Backup, k.Back, k.Help}
 }
 
 // FullHelp is the expanded help.
 func (k KeyMap) FullHelp() [][]key.Binding {
-	return [][]key.Binding{{k.Up, k.Down, k.Add, k.Edit}, {k.Delete, k.ThisComputer, k.Back, k.Help}}
+	return [][]key.Binding{{k.Up, k.Down, k.Add, k.Edit}, {k.Delete, k.ThisComputer, k.Backup, k.Back, k.Help}}
 }
 
 // confirmKeys is the help shown while a deletion waits for an answer.
@@ -87,6 +89,7 @@ type Model struct {
 func New(sh *app.Shared, q *survey.Question) Model {
 	m := Model{sh: sh, q: q, keys: NewKeyMap(sh.Tr), help: sh.Styles.Help(), width: 80, height: 24}
 	m.keys.ThisComputer.SetEnabled(q.Kind == record.KindEquipment && sh.Detect != nil)
+	m.keys.Backup.SetEnabled(q.Kind == backup.TableKind)
 	m.table = table.New(table.WithFocused(true), table.WithKeyMap(tableKeys()))
 	m.styleTable()
 	m.refresh()
@@ -244,6 +247,8 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 		m.saving = "detect"
 		detect := m.sh.Detect
 		return m, func() tea.Msg { row, err := detect(); return detectedMsg{row: row, err: err} }
+	case keyMatches(key, m.keys.Backup):
+		return m, func() tea.Msg { return app.OpenBackupMsg{} }
 	case keyMatches(key, m.keys.Back):
 		return m, app.Back
 	case keyMatches(key, m.keys.Help):
@@ -330,6 +335,9 @@ func (m Model) View() string {
 		b.WriteString(st.Muted.Render(ansi.Wordwrap(tr.T("rows.empty"), w, " ")) + "\n")
 		if m.keys.ThisComputer.Enabled() {
 			b.WriteString(st.Muted.Render(ansi.Wordwrap(tr.T("rows.offer_this_computer"), w, " ")) + "\n")
+		}
+		if m.keys.Backup.Enabled() {
+			b.WriteString(st.Muted.Render(ansi.Wordwrap(tr.T("backup.offer"), w, " ")) + "\n")
 		}
 	} else {
 		b.WriteString(m.table.View() + "\n")
