@@ -11,6 +11,7 @@ import (
 	"mach/checks/answers"
 	"mach/checks/units"
 	"mach/tui/app"
+	"mach/tui/backup"
 	"mach/tui/conflicts"
 	"mach/tui/home"
 	"mach/tui/netcheck"
@@ -33,6 +34,7 @@ const (
 	screenChecks
 	screenConflicts
 	screenSettings
+	screenBackup
 	screenFailed
 )
 
@@ -52,6 +54,7 @@ type Root struct {
 	// also kept typed for what the root asks of them.
 	pages         map[screen]page
 	checks        *holder[netcheck.Model, *netcheck.Model]
+	backup        *holder[backup.Model, *backup.Model]
 	rows          *holder[rows.Model, *rows.Model]
 	width, height int
 	err           error
@@ -105,8 +108,10 @@ func loadCmd(sh *app.Shared) tea.Cmd {
 func (r *Root) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.KeyPressMsg:
-		// Ctrl+C stops running checks first, and mach only after.
-		if key.Matches(msg, r.quit) && !(r.active == screenChecks && r.checks.m.Running()) {
+		// Ctrl+C stops running checks or a backup first, and mach only
+		// after.
+		if key.Matches(msg, r.quit) && !(r.active == screenChecks && r.checks.m.Running()) &&
+			!(r.active == screenBackup && r.backup.m.Running()) {
 			return r, tea.Quit
 		}
 	case tea.WindowSizeMsg:
@@ -153,11 +158,15 @@ func (r *Root) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		return r, r.forward(msg)
 	case app.BackMsg:
-		// A table returns to its section; a section to home.
+		// A backup returns to its table, a table to its section, a
+		// section to home.
 		left := r.active
-		if r.active == screenRows {
+		switch r.active {
+		case screenRows:
 			r.active = screenSection
-		} else {
+		case screenBackup:
+			r.active = screenRows
+		default:
 			r.active = screenHome
 		}
 		r.resize()
@@ -190,6 +199,10 @@ func (r *Root) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		r.checks = hold(netcheck.New(r.sh))
 		r.open(screenChecks, r.checks)
 		return r, nil
+	case app.OpenBackupMsg:
+		r.backup = hold(backup.New(r.sh))
+		r.open(screenBackup, r.backup)
+		return r, r.backup.m.Init()
 	case app.OpenTableMsg:
 		if q, ok := r.sh.Checklist.Question(msg.Table); ok {
 			r.rows = hold(rows.New(r.sh, q))

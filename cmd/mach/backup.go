@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
 	"os/signal"
 	"strconv"
@@ -187,7 +186,7 @@ func runBackup(cmd *cobra.Command, f backupFlags) error {
 
 	bar := newProgressLine(errOut, e.tr)
 	bar.first = func(p backup.Progress) string {
-		return e.tr.T("backup.started", p.TotalFiles, formatBytes(e.tr, p.Total), f.dest)
+		return e.tr.T("backup.started", p.TotalFiles, backup.Size(p.Total, e.tr), f.dest)
 	}
 	e.log.Info("backup started", "sources", f.sources, "dest", f.dest, "label", f.label)
 	res, err := backup.Run(ctx, backup.Options{Sources: f.sources, Dest: f.dest, Label: f.label, Progress: bar.report})
@@ -198,8 +197,8 @@ func runBackup(cmd *cobra.Command, f backupFlags) error {
 	}
 	e.log.Info("backup written", "archive", res.Archive, "files", res.Files, "bytes", res.Bytes, "digest", res.Digest,
 		"skipped", len(res.Skipped))
-	printf(out, "%s\n", e.tr.T("backup.done", res.Archive, res.Files, formatBytes(e.tr, res.Bytes), formatBytes(e.tr, res.ArchiveBytes),
-		formatDuration(res.Finished.Sub(res.Started))))
+	printf(out, "%s\n", e.tr.T("backup.done", res.Archive, res.Files, backup.Size(res.Bytes, e.tr), backup.Size(res.ArchiveBytes, e.tr),
+		backup.Clock(res.Finished.Sub(res.Started))))
 	printf(out, "%s\n", e.tr.T("backup.digest", res.Digest))
 	printSkipped(out, e.tr, res.Skipped)
 
@@ -364,49 +363,9 @@ func yesNo(b bool) string {
 	return "no"
 }
 
-// backupKinds are the sentences of the backup package's errors: each takes
-// the path, and the cause when withCause.
-var backupKinds = []struct {
-	kind      error
-	key       string
-	withCause bool
-}{
-	{backup.ErrNoSources, "backup.no_source", false},
-	{backup.ErrSourceMissing, "backup.err.source_missing", false},
-	{backup.ErrSourceNotFolder, "backup.err.source_not_folder", false},
-	{backup.ErrSourceUnreadable, "backup.err.source_unreadable", true},
-	{backup.ErrDestMissing, "backup.err.dest_missing", false},
-	{backup.ErrDestNotFolder, "backup.err.dest_not_folder", false},
-	{backup.ErrDestNotWritable, "backup.err.dest_not_writable", false},
-	{backup.ErrDestFull, "backup.err.dest_full", false},
-	{backup.ErrDestInsideSource, "backup.err.dest_inside_source", false},
-	{backup.ErrArchiveExists, "backup.err.archive_exists", false},
-	{backup.ErrWriteFailed, "backup.err.write_failed", true},
-	{backup.ErrReadFailed, "backup.err.read_failed", true},
-	{backup.ErrArchiveMissing, "backup.err.archive_missing", false},
-	{backup.ErrArchiveDamaged, "backup.err.archive_damaged", true},
-	{backup.ErrNoManifest, "backup.err.no_manifest", false},
-	{backup.ErrSourceNotInArchive, "backup.err.source_not_in_archive", false},
-}
-
 // backupError says err in the user's language.
 func backupError(e env, err error) error {
-	if errors.Is(err, context.Canceled) {
-		return userError{sentence: e.tr.T("backup.cancelled"), err: err}
-	}
-	var be *backup.Error
-	if errors.As(err, &be) {
-		for _, k := range backupKinds {
-			switch {
-			case !errors.Is(be.Kind, k.kind):
-			case k.withCause:
-				return userError{sentence: e.tr.T(k.key, be.Path, be.Err), err: err}
-			default:
-				return userError{sentence: e.tr.T(k.key, be.Path), err: err}
-			}
-		}
-	}
-	return userError{sentence: e.tr.T("cli.error", err), err: err}
+	return userError{sentence: backup.Sentence(err, e.tr), err: err}
 }
 
 // sentence is what the user is told of err.
@@ -418,25 +377,6 @@ func sentence(err error) string {
 	return err.Error()
 }
 
-// reason says why a file was left out or is found changed.
-func reason(tr *i18n.Translator, err error) string {
-	switch {
-	case errors.Is(err, backup.ErrInUse):
-		return tr.T("backup.reason.in_use")
-	case errors.Is(err, fs.ErrPermission):
-		return tr.T("backup.reason.permission")
-	case errors.Is(err, backup.ErrLinkedFolder):
-		return tr.T("backup.reason.linked_folder")
-	case errors.Is(err, backup.ErrNotRegular):
-		return tr.T("backup.reason.not_regular")
-	case errors.Is(err, backup.ErrDigestMismatch):
-		return tr.T("backup.reason.digest")
-	case errors.Is(err, backup.ErrEntryDamaged):
-		return tr.T("backup.reason.damaged")
-	}
-	return tr.T("backup.reason.other", err)
-}
-
 // printSkipped lists the files a run left out.
 func printSkipped(w io.Writer, tr *i18n.Translator, skipped []backup.Skipped) {
 	if len(skipped) == 0 {
@@ -444,15 +384,15 @@ func printSkipped(w io.Writer, tr *i18n.Translator, skipped []backup.Skipped) {
 	}
 	printf(w, "\n%s\n", tr.T("backup.skipped", len(skipped)))
 	for _, s := range skipped {
-		printf(w, "  %s: %s\n", s.Path, reason(tr, s.Reason))
+		printf(w, "  %s: %s\n", s.Path, backup.Reason(s.Reason, tr))
 	}
 }
 
 // printBackupReport says what checking an archive found, file by file.
 func printBackupReport(w io.Writer, tr *i18n.Translator, rep backup.Report) {
-	printf(w, "%s\n", tr.T("backup.checked", rep.Files, formatBytes(tr, rep.Bytes)))
+	printf(w, "%s\n", tr.T("backup.checked", rep.Files, backup.Size(rep.Bytes, tr)))
 	for _, p := range rep.Changed {
-		printf(w, "  %s %s (%s)\n", tr.T("backup.tag.changed"), p.Name, reason(tr, p.Reason))
+		printf(w, "  %s %s (%s)\n", tr.T("backup.tag.changed"), p.Name, backup.Reason(p.Reason, tr))
 	}
 	for _, name := range rep.Missing {
 		printf(w, "  %s %s\n", tr.T("backup.tag.missing"), name)
@@ -483,38 +423,13 @@ func printSourceReport(w io.Writer, tr *i18n.Translator, rep backup.SourceReport
 		printf(w, "  %s %s\n", tr.T("backup.tag.new"), name)
 	}
 	for _, s := range rep.Skipped {
-		printf(w, "  %s %s: %s\n", tr.T("backup.tag.unreadable"), s.Path, reason(tr, s.Reason))
+		printf(w, "  %s %s: %s\n", tr.T("backup.tag.unreadable"), s.Path, backup.Reason(s.Reason, tr))
 	}
 	if rep.Unchanged() {
 		printf(w, "%s\n", tr.T("backup.source_same"))
 	} else {
 		printf(w, "%s\n", tr.T("backup.source_differs", len(rep.Changed), len(rep.Gone), len(rep.New), len(rep.Skipped)))
 	}
-}
-
-// formatBytes is a size as Windows Explorer shows it: bytes, KB, MB, GB
-// (of 1024), with one decimal in the user's way of writing numbers.
-func formatBytes(tr *i18n.Translator, n int64) string {
-	if n < 1024 {
-		return tr.T("backup.bytes", n)
-	}
-	v, unit := float64(n)/1024, "KB"
-	for _, u := range []string{"MB", "GB", "TB"} {
-		if v < 1024 {
-			break
-		}
-		v, unit = v/1024, u
-	}
-	return tr.Number(v, 1) + " " + unit
-}
-
-// formatDuration is a time as m:ss, or h:mm:ss past an hour.
-func formatDuration(d time.Duration) string {
-	s := int(d.Round(time.Second).Seconds())
-	if s >= 3600 {
-		return fmt.Sprintf("%d:%02d:%02d", s/3600, s/60%60, s%60)
-	}
-	return fmt.Sprintf("%d:%02d", s/60, s%60)
 }
 
 // progressLine draws a run's progress on one terminal line, redrawn in
@@ -554,16 +469,7 @@ func (l *progressLine) report(p backup.Progress) {
 	if !l.tty {
 		return
 	}
-	left := "…"
-	if p.Left > 0 {
-		left = formatDuration(p.Left)
-	}
-	rate := "…"
-	if p.Rate > 0 {
-		rate = formatBytes(l.tr, int64(p.Rate))
-	}
-	line := l.bar.ViewAs(p.Fraction()) + " " + l.tr.T("backup.progress", l.tr.Percent(p.Fraction()),
-		formatBytes(l.tr, p.Done), formatBytes(l.tr, p.Total), rate, left)
+	line := l.bar.ViewAs(p.Fraction()) + " " + backup.Line(p, l.tr)
 	line = xansi.Truncate(line, l.width-1, "…")
 	width := xansi.StringWidth(line)
 	printf(l.w, "\r%s%s", line, strings.Repeat(" ", max(l.drawn-width, 0)))

@@ -65,6 +65,10 @@ type OpenSettingsMsg struct{}
 // OpenChecksMsg asks the root to open the connectivity checks.
 type OpenChecksMsg struct{}
 
+// OpenBackupMsg asks the root to open the backup screen, over the backups
+// table it returns to.
+type OpenBackupMsg struct{}
+
 // Change is one record write of a save.
 type Change struct {
 	Kind string

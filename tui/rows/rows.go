@@ -21,6 +21,7 @@ import (
 
 	"mach/assets/i18n"
 	"mach/checks/answers"
+	"mach/checks/backup"
 	"mach/checks/survey"
 	"mach/checks/units"
 	"mach/sync/record"
@@ -30,7 +31,7 @@ import (
 
 // KeyMap are the table screen's keys.
 type KeyMap struct {
-	Up, Down, Add, Edit, Delete, ThisComputer, Filter, Sort, Reverse, Yes, No, Back, Help key.Binding
+	Up, Down, Add, Edit, Delete, ThisComputer, Backup, Filter, Sort, Reverse, Yes, No, Back, Help key.Binding
 }
 
 // NewKeyMap builds the key map with help in the officer's language.
@@ -45,6 +46,7 @@ func NewKeyMap(tr *i18n.Translator) KeyMap {
 		Filter:       key.NewBinding(key.WithKeys("/"), key.WithHelp("/", tr.T("rows.key.filter"))),
 		Sort:         key.NewBinding(key.WithKeys("o"), key.WithHelp("o", tr.T("rows.key.sort"))),
 		Reverse:      key.NewBinding(key.WithKeys("O"), key.WithHelp("O", tr.T("rows.key.reverse"))),
+		Backup:       key.NewBinding(key.WithKeys("b"), key.WithHelp("b", tr.T("backup.key.new"))),
 		Yes:          key.NewBinding(key.WithKeys("y", "c"), key.WithHelp("y/c", tr.T("fields.yes"))),
 		No:           key.NewBinding(key.WithKeys("n", "k", "esc"), key.WithHelp("n/k", tr.T("fields.no"))),
 		Back:         key.NewBinding(key.WithKeys("esc", "left", "h"), key.WithHelp("esc", tr.T("key.back"))),
@@ -54,13 +56,13 @@ func NewKeyMap(tr *i18n.Translator) KeyMap {
 
 // ShortHelp is the one-line help.
 func (k KeyMap) ShortHelp() []key.Binding {
-	return []key.Binding{k.Add, k.Edit, k.Delete, k.Filter, k.Back, k.Help}
+	return []key.Binding{k.Add, k.Edit, k.Delete, k.Filter, k.Backup, k.Back, k.Help}
 }
 
 // FullHelp is the expanded help.
 func (k KeyMap) FullHelp() [][]key.Binding {
-	return [][]key.Binding{{k.Up, k.Down, k.Add, k.Edit}, {k.Delete, k.ThisComputer, k.Filter, k.Sort},
-		{k.Reverse, k.Back, k.Help}}
+	return [][]key.Binding{{k.Up, k.Down, k.Add, k.Edit}, {k.Delete, k.ThisComputer, k.Backup, k.Filter},
+		{k.Sort, k.Reverse, k.Back, k.Help}}
 }
 
 // confirmKeys is the help shown while a deletion waits for an answer.
@@ -111,6 +113,7 @@ func New(sh *app.Shared, q *survey.Question) Model {
 	m.filter.Prompt = "/ "
 	m.filter.Placeholder = sh.Tr.T("rows.filter_placeholder")
 	m.keys.ThisComputer.SetEnabled(q.Kind == record.KindEquipment && sh.Detect != nil)
+	m.keys.Backup.SetEnabled(q.Kind == backup.TableKind)
 	m.table = table.New(table.WithFocused(true), table.WithKeyMap(tableKeys()))
 	m.styleTable()
 	m.refresh()
@@ -344,6 +347,8 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 		m.saving = "detect"
 		detect := m.sh.Detect
 		return m, func() tea.Msg { row, err := detect(); return detectedMsg{row: row, err: err} }
+	case keyMatches(key, m.keys.Backup):
+		return m, func() tea.Msg { return app.OpenBackupMsg{} }
 	case keyMatches(key, m.keys.Filter):
 		m.filtering = true
 		return m, m.filter.Focus()
@@ -476,6 +481,9 @@ func (m Model) View() string {
 		b.WriteString(st.Muted.Render(ansi.Wordwrap(tr.T("rows.empty"), w, " ")) + "\n")
 		if m.keys.ThisComputer.Enabled() {
 			b.WriteString(st.Muted.Render(ansi.Wordwrap(tr.T("rows.offer_this_computer"), w, " ")) + "\n")
+		}
+		if m.keys.Backup.Enabled() {
+			b.WriteString(st.Muted.Render(ansi.Wordwrap(tr.T("backup.offer"), w, " ")) + "\n")
 		}
 	} else {
 		b.WriteString(m.table.View() + "\n")
