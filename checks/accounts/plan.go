@@ -86,7 +86,7 @@ type Change struct {
 }
 
 // Importer reads files into plans against one checklist and the account
-// rows already saved.
+// rows already saved. It is not safe for concurrent use.
 type Importer struct {
 	table   *survey.Question
 	domains []string
