@@ -86,7 +86,7 @@ type Change struct {
 }
 
 // Importer reads files into plans against one checklist and the account
-// rows already saved.
+// rows already saved. It is not safe for concurrent use.
 type Importer struct {
 	table   *survey.Question
 	domains []string
@@ -94,8 +94,8 @@ type Importer struct {
 	tr      *i18n.Translator
 	headers headerIndex
 	options map[string]optionIndex
-	// saved are the rows already saved, by identity (see identity).
-	saved map[string][]answers.Row
+	// saved are the rows already saved, by identity (see identities).
+	saved map[string]answers.Row
 }
 
 // NewImporter prepares imports into checklist c's accounts table. saved are
@@ -107,7 +107,7 @@ func NewImporter(c *survey.Checklist, saved []answers.Row, today time.Time, tr *
 		return nil, err
 	}
 	im := &Importer{table: table, domains: c.EmailDomains, today: today, tr: tr,
-		headers: newHeaderIndex(table), options: map[string]optionIndex{}, saved: map[string][]answers.Row{}}
+		headers: newHeaderIndex(table), options: map[string]optionIndex{}, saved: map[string]answers.Row{}}
 	aliases := map[string]map[string][]string{colSystem: systemAliases, colAction: actionAliases, colDevice: deviceAliases}
 	for i := range table.Columns {
 		if col := &table.Columns[i]; col.Type == survey.TypeChoice {
@@ -115,8 +115,11 @@ func NewImporter(c *survey.Checklist, saved []answers.Row, today time.Time, tr *
 		}
 	}
 	for _, r := range saved {
-		k := identity(r.Values)
-		im.saved[k] = append(im.saved[k], r)
+		for _, k := range identities(r.Values) {
+			if _, dup := im.saved[k]; !dup {
+				im.saved[k] = r
+			}
+		}
 	}
 	return im, nil
 }
@@ -405,18 +408,24 @@ func (p *Plan) evaluate() {
 func (p *Plan) row(row tabular.Row, first map[string]int) {
 	values, implied, failed, bad, warn := p.convert(row)
 	name, _ := values[colFullName].(string)
-	key := identity(values)
+	keys := identities(values)
 	var update *answers.Row
-	if line, dup := first[key]; dup {
-		bad = append(bad, p.duplicate(values, line))
+	if i := slices.IndexFunc(keys, func(k string) bool { _, dup := first[k]; return dup }); i >= 0 {
+		bad = append(bad, p.duplicate(values, first[keys[i]]))
 	} else {
-		first[key] = row.Line
-		for _, s := range p.im.saved[key] {
+		for _, k := range keys {
+			first[k] = row.Line
+		}
+		for _, k := range keys {
+			s, ok := p.im.saved[k]
+			if !ok {
+				continue
+			}
 			if sn, _ := s.Values[colFullName].(string); norm(sn) != norm(name) {
 				bad = append(bad, p.im.tr.T("accounts.error.saved_other", sn))
-				break
+			} else {
+				update = &s
 			}
-			update = &s
 			break
 		}
 	}
@@ -596,18 +605,30 @@ func (p *Plan) check(values map[string]any, failed map[string]bool) (bad, warn [
 	return bad, warn
 }
 
-// identity is what makes two rows the same account: the system and the
-// first of account, address and certificate serial (in lower case), or the
-// system and the person's name when the row has none of them.
-func identity(values map[string]any) string {
+// identities are what make two rows of one system the same account: the
+// account name and the address (one namespace, as a mailbox's account is
+// often its address) and the certificate serial, in lower case; a row with
+// none of them is known by the person's name. Rows sharing any identity
+// are the same account.
+func identities(values map[string]any) []string {
 	sys, _ := values[colSystem].(string)
+	var out []string
 	for _, c := range []string{colAccount, colEmail, colSerial} {
 		if s, _ := values[c].(string); strings.TrimSpace(s) != "" {
-			return sys + "|" + c + ":" + strings.ToLower(strings.TrimSpace(s))
+			kind := "id:"
+			if c == colSerial {
+				kind = "serial:"
+			}
+			if k := sys + "|" + kind + strings.ToLower(strings.TrimSpace(s)); !slices.Contains(out, k) {
+				out = append(out, k)
+			}
 		}
 	}
-	name, _ := values[colFullName].(string)
-	return sys + "|name:" + norm(name)
+	if len(out) == 0 {
+		name, _ := values[colFullName].(string)
+		out = append(out, sys+"|name:"+norm(name))
+	}
+	return out
 }
 
 // Changes returns the records saving the plan writes: the new rows, then

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	unorm "golang.org/x/text/unicode/norm"
 
@@ -19,44 +20,79 @@ const isoDate = "2006-01-02"
 // both forms), joins runs of white space, and takes off the apostrophe that
 // mach's own CSV export puts before text that looks like a formula.
 func clean(cell string) string {
-	s := strings.Join(strings.Fields(unorm.NFC.String(cell)), " ")
+	s := cell
+	if !unorm.NFC.IsNormalString(s) {
+		s = unorm.NFC.String(s)
+	}
+	if !tidy(s) {
+		s = strings.Join(strings.Fields(s), " ")
+	}
 	if len(s) > 1 && s[0] == '\'' && strings.ContainsRune("=+-@", rune(s[1])) {
 		s = s[1:]
 	}
 	return s
 }
 
+// tidy reports whether s has no white space but single spaces between
+// words.
+func tidy(s string) bool {
+	prev := ' '
+	for _, r := range s {
+		if unicode.IsSpace(r) && (r != ' ' || prev == ' ') {
+			return false
+		}
+		prev = r
+	}
+	return prev != ' ' || s == ""
+}
+
 // optionIndex finds the option a cell names: by its value, its labels in
-// both languages (with and without the part in brackets), or an alias.
-type optionIndex map[string]string
+// both languages (with and without the part in brackets), or an alias. It
+// remembers the cells it has seen, as a list repeats the same few names; it
+// is not safe for concurrent use.
+type optionIndex struct {
+	names map[string]string
+	seen  map[string]string
+}
 
 func newOptionIndex(q *survey.Question, aliases map[string][]string) optionIndex {
-	x := optionIndex{}
+	x := optionIndex{names: map[string]string{}, seen: map[string]string{}}
 	for _, o := range q.Options {
 		for _, name := range []string{o.Value, o.Label.VI, o.Label.EN, withoutParens(o.Label.VI), withoutParens(o.Label.EN)} {
 			if n := norm(name); n != "" {
-				x[n] = o.Value
+				x.names[n] = o.Value
 			}
 		}
 	}
 	for _, o := range q.Options {
 		for _, a := range aliases[o.Value] {
-			if _, taken := x[a]; !taken {
-				x[a] = o.Value
+			if _, taken := x.names[a]; !taken {
+				x.names[a] = o.Value
 			}
 		}
 	}
 	return x
 }
 
+// maxSeen bounds what an optionIndex remembers.
+const maxSeen = 1000
+
 // find returns the option value cell names.
 func (x optionIndex) find(cell string) (string, bool) {
+	if v, ok := x.seen[cell]; ok {
+		return v, v != ""
+	}
+	v := ""
 	for _, s := range []string{cell, withoutParens(cell)} {
-		if v, ok := x[norm(s)]; ok {
-			return v, true
+		if found, ok := x.names[norm(s)]; ok {
+			v = found
+			break
 		}
 	}
-	return "", false
+	if len(x.seen) < maxSeen {
+		x.seen[cell] = v
+	}
+	return v, v != ""
 }
 
 // systemAliases are the short and common names of the systems.
