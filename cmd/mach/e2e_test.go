@@ -551,8 +551,10 @@ func TestE2ESecondProcessIsRefused(t *testing.T) {
 			t.Errorf("%v mach doctor on a file in use: exit %d, stdout %q, stderr %q; want non-zero and %q",
 				c.env, r.code, r.stdout, r.stderr, want)
 		}
-		if r.elapsed > 2*time.Second {
-			t.Errorf("%v mach doctor on a file in use took %v to give up, want under 2s", c.env, r.elapsed)
+		// The lock wait is one second; the bound only tells giving up from
+		// waiting for ever, with room for a process started on a busy machine.
+		if r.elapsed > 15*time.Second {
+			t.Errorf("%v mach doctor on a file in use took %v to give up: it waits for the lock without bound", c.env, r.elapsed)
 		}
 	}
 
