@@ -389,12 +389,12 @@ func (m *Model) updateSearch(msg tea.Msg) tea.Cmd {
 			m.list.query = ""
 			m.rearrange()
 			return nil
-		case k.Code == tea.KeyUp || k.Code == tea.KeyDown:
-			if k.Code == tea.KeyUp {
-				m.cursor--
-			} else {
-				m.cursor++
-			}
+		case key.Matches(k, m.keys.SearchUp):
+			m.cursor--
+			m.clampCursor()
+			return nil
+		case key.Matches(k, m.keys.SearchDown):
+			m.cursor++
 			m.clampCursor()
 			return nil
 		}

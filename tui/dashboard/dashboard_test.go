@@ -8,6 +8,7 @@ import (
 	"time"
 
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/golden"
 
 	"mach/assets/i18n"
@@ -434,5 +435,23 @@ func TestResizeAndFullHelp(t *testing.T) {
 	requireSize(t, view, 120, 30)
 	if !strings.Contains(view, "đảo thứ tự") || !strings.Contains(view, "> "+d.m.shown[40].Code) {
 		t.Fatalf("the full help:\n%s", view)
+	}
+}
+
+func TestBeforeTheFirstAnswer(t *testing.T) {
+	f := newFixture(t)
+	m := f.dashboard(t, i18n.Vietnamese, 80, 24)
+	view := ansi.Strip(m.View().Content)
+	requireSize(t, view, 80, 24)
+	lines := strings.Split(view, "\n")
+	if strings.TrimSpace(lines[0]) != "mạch · Theo dõi tiến độ" || !strings.Contains(view, "Đang tải số liệu từ máy chủ của tỉnh…") {
+		t.Fatalf("before the hub answers:\n%s", view)
+	}
+	// Keys on an empty table do nothing wrong.
+	for _, k := range []string{"down", "enter", "f", "s", "o"} {
+		m.Update(apptest.Key(k))
+	}
+	if m.unit != nil {
+		t.Fatal("enter on an empty table opened a unit")
 	}
 }

@@ -10,6 +10,7 @@ import (
 type KeyMap struct {
 	Up, Down, PageUp, PageDown, Open, Back key.Binding
 	Search, SearchDone, SearchClear        key.Binding
+	SearchUp, SearchDown                   key.Binding
 	Filter, Sort, Reverse                  key.Binding
 	NextTab, PrevTab                       key.Binding
 	Deadline, Refresh, Help, Quit          key.Binding
@@ -27,6 +28,8 @@ func NewKeyMap(tr *i18n.Translator) KeyMap {
 		Search:      key.NewBinding(key.WithKeys("/"), key.WithHelp("/", tr.T("dashboard.key.search"))),
 		SearchDone:  key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", tr.T("dashboard.key.search_done"))),
 		SearchClear: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", tr.T("dashboard.key.search_clear"))),
+		SearchUp:    key.NewBinding(key.WithKeys("up"), key.WithHelp("↑", tr.T("key.up"))),
+		SearchDown:  key.NewBinding(key.WithKeys("down"), key.WithHelp("↓", tr.T("key.down"))),
 		Filter:      key.NewBinding(key.WithKeys("f"), key.WithHelp("f", tr.T("dashboard.key.filter"))),
 		Sort:        key.NewBinding(key.WithKeys("s"), key.WithHelp("s", tr.T("dashboard.key.sort"))),
 		Reverse:     key.NewBinding(key.WithKeys("o"), key.WithHelp("o", tr.T("dashboard.key.reverse"))),
@@ -60,7 +63,7 @@ func (k KeyMap) tableHelp() bindings {
 
 // searchHelp is the help while the search is typed.
 func (k KeyMap) searchHelp() bindings {
-	short := []key.Binding{k.SearchDone, k.SearchClear, k.Up, k.Down}
+	short := []key.Binding{k.SearchDone, k.SearchClear, k.SearchUp, k.SearchDown}
 	return bindings{short: short, full: [][]key.Binding{short}}
 }
 

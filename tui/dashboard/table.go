@@ -204,7 +204,11 @@ func (m *Model) tableView() string {
 	} else if province != "" {
 		province = tr.T("dashboard.province", province)
 	}
-	b.WriteString(st.Title.Render(ansi.Truncate(tr.T("dashboard.title", province), w, "…")) + "\n")
+	title := tr.T("dashboard.title", province)
+	if province == "" {
+		title = strings.TrimRight(tr.T("dashboard.title", ""), " ·")
+	}
+	b.WriteString(st.Title.Render(ansi.Truncate(title, w, "…")) + "\n")
 	b.WriteString(st.Muted.Render(ansi.Truncate(m.countsLine(), w, "…")) + "\n")
 	b.WriteString(m.statusView() + "\n")
 	b.WriteString(st.Muted.Render(ansi.Truncate(m.arrangementLine(), w, "…")) + "\n")
