@@ -67,6 +67,9 @@ type Question struct {
 	Min, Max *float64
 	// Integer makes a number question accept whole numbers only.
 	Integer bool
+	// Plain shows a number without thousands separators: a year or a code
+	// is a label, not a quantity (2022, not 2.022).
+	Plain bool
 
 	// Pattern is a regular expression a text answer must match as a whole,
 	// and PatternHint says in words what it asks for ("10 chữ số, bắt đầu

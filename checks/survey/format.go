@@ -21,6 +21,9 @@ func (q *Question) FormatValue(v any, tr *i18n.Translator) string {
 	lang := tr.Lang()
 	switch q.Type {
 	case TypeNumber:
+		if f, ok := number(v); ok && q.Plain {
+			return strconv.FormatFloat(f, 'f', -1, 64)
+		}
 		if f, ok := number(v); ok {
 			return formatNumber(f, tr)
 		}

@@ -58,3 +58,17 @@ func TestTypedNumbersRoundTrip(t *testing.T) {
 		}
 	}
 }
+
+// TestPlainNumbersHaveNoSeparators checks that a year is shown as written,
+// in both languages, and reads back.
+func TestPlainNumbersHaveNoSeparators(t *testing.T) {
+	q := &Question{ID: "year", Type: TypeNumber, Integer: true, Plain: true}
+	for _, tr := range []*i18n.Translator{vi, en} {
+		if got := q.FormatValue(2022.0, tr); got != "2022" {
+			t.Errorf("%s: year 2022 shown as %q", tr.Lang(), got)
+		}
+		if back, err := q.ParseInput("2022", tr); err != nil || back != 2022.0 {
+			t.Errorf("%s: 2022 reads back as %v, %v", tr.Lang(), back, err)
+		}
+	}
+}

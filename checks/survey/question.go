@@ -13,7 +13,7 @@ import (
 )
 
 // questionFields are the fields a question or column may have.
-var questionFields = []string{"id", "type", "label", "help", "required", "min", "max", "integer",
+var questionFields = []string{"id", "type", "label", "help", "required", "min", "max", "integer", "plain",
 	"pattern", "pattern_hint", "options", "when", "kind", "columns", "min_rows", "summary"}
 
 // fieldTypes limits the fields that only make sense for some types.
@@ -21,6 +21,7 @@ var fieldTypes = map[string][]Type{
 	"min":          {TypeNumber, TypeText},
 	"max":          {TypeNumber, TypeText},
 	"integer":      {TypeNumber},
+	"plain":        {TypeNumber},
 	"pattern":      {TypeText},
 	"pattern_hint": {TypeText},
 	"options":      {TypeChoice, TypeMulti},
@@ -106,7 +107,7 @@ func joinTypes(ts []Type) string {
 	return strings.Join(names, " or ")
 }
 
-// bounds reads min, max and integer.
+// bounds reads min, max, integer and plain.
 func (o *object) bounds(q *Question) error {
 	var err error
 	if q.Min, err = o.number("min"); err != nil {
@@ -125,7 +126,10 @@ func (o *object) bounds(q *Question) error {
 	if q.Min != nil && q.Max != nil && *q.Min > *q.Max {
 		return o.r.Errorf(o.At("max"), "%s: min (%v) is greater than max (%v)", o.What, *q.Min, *q.Max)
 	}
-	q.Integer, err = o.Bool("integer")
+	if q.Integer, err = o.Bool("integer"); err != nil {
+		return err
+	}
+	q.Plain, err = o.Bool("plain")
 	return err
 }
 
