@@ -1,0 +1,138 @@
+package dashboard
+
+import (
+	"context"
+	"log/slog"
+	"net/http/httptest"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"mach/assets/i18n"
+	"mach/checks/answers"
+	"mach/checks/units"
+	"mach/sync/client"
+	"mach/sync/hub"
+	"mach/sync/record"
+	"mach/sync/store"
+	"mach/tui/style"
+)
+
+// TestDashboardOfARealHubFilledByARealSync runs the dashboard against the
+// real hub over HTTPS on loopback, after a laptop of Phủ Lý enrolled and
+// synced its answers with the real client: the table shows what the laptop
+// holds, the drill-down its answers, and a deadline set from the dashboard
+// is the hub's.
+func TestDashboardOfARealHubFilledByARealSync(t *testing.T) {
+	dir := t.TempDir()
+	bolt, err := hub.OpenBolt(filepath.Join(dir, "hub.db"), hub.BoltOptions{NoSync: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { bolt.Close() })
+	srv := httptest.NewTLSServer(hub.NewServer(bolt, hub.Options{Province: units.NinhBinh, Rate: -1,
+		Logger: slog.New(slog.DiscardHandler)}))
+	t.Cleanup(srv.Close)
+	connect := func(token string) *client.Client {
+		c, err := client.New(client.Options{HubURL: srv.URL, Token: token, Fingerprint: client.Fingerprint(srv.Certificate()),
+			Timeout: 10 * time.Second, RetryWait: time.Millisecond, RetryMaxWait: 5 * time.Millisecond,
+			Logger: slog.New(slog.DiscardHandler)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+
+	// The officer's laptop: the unit, two answers, enrolled, synced.
+	st, err := store.Open(filepath.Join(dir, "mach.db"), store.Options{NoSync: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	if err := st.Write(func(w *store.Writer) error { return w.SetMeta(store.MetaUnit, phuLy) }); err != nil {
+		t.Fatal(err)
+	}
+	unitBody, _ := answers.UnitBody(answers.Unit{Province: units.NinhBinh, Code: phuLy, Name: "Phường Phủ Lý"})
+	nameBody, _ := answers.AnswerBody("officer_name", "Nguyễn Thị Lan")
+	phoneBody, _ := answers.AnswerBody("officer_phone", "0912345678")
+	for _, c := range []struct {
+		kind string
+		body []byte
+	}{{record.KindUnit, unitBody}, {record.KindAnswer, nameBody}, {record.KindAnswer, phoneBody}} {
+		if _, err := st.Put(c.kind, "", c.body); err != nil {
+			t.Fatal(err)
+		}
+	}
+	code, err := bolt.NewCode(phuLy, time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	laptop := connect("")
+	enrolled, err := laptop.Enroll(context.Background(), code, st.Device(), "Máy chị Lan")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.SetHub(store.Hub{URL: srv.URL, Token: enrolled.Token}); err != nil {
+		t.Fatal(err)
+	}
+	laptop = connect(enrolled.Token)
+	if res, err := laptop.Sync(context.Background(), st); err != nil || res.Pending != 0 {
+		t.Fatalf("sync: %+v, %v", res, err)
+	}
+	// What the laptop itself says of its progress.
+	sheet := answers.New(newFixture(t).cl)
+	st.All(func(r record.Record) error { _, err := sheet.Apply(r); return err })
+	progress := sheet.Checklist().Progress(sheet.State(), i18n.MustNew(i18n.Vietnamese))
+	if progress.Answered == 0 {
+		t.Fatal("the laptop answered nothing the checklist requires")
+	}
+	percent := i18n.MustNew(i18n.Vietnamese).Number(100*float64(progress.Answered)/float64(progress.Total), 0) + "%"
+
+	// The coordinator's dashboard, with a real coordinator token.
+	token, err := bolt.NewCoordinatorToken("Phòng Chuyển đổi số")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := newFixture(t)
+	m := New(Options{Source: connect(token), Checklist: f.cl, Units: f.dir, Tr: i18n.MustNew(i18n.Vietnamese),
+		Styles: style.New(true), Every: time.Hour})
+	m.SetSize(80, 24)
+	d := drive(t, m)
+	d.press("r")
+	d.press("/")
+	d.typeText("phu ly")
+	d.press("enter")
+	table := d.screen()
+	row := ""
+	for _, line := range strings.Split(table, "\n") {
+		if strings.Contains(line, "Phường Phủ Lý") {
+			row = line
+		}
+	}
+	if row == "" || !strings.Contains(row, percent) || strings.Contains(row, "chưa đồng bộ") || strings.Contains(row, "chưa làm") {
+		t.Fatalf("Phủ Lý's row %q, want %s done and synced:\n%s", row, percent, table)
+	}
+	if !strings.Contains(table, "129 đơn vị") {
+		t.Fatalf("the table does not count the province's 129 units:\n%s", table)
+	}
+
+	d.press("enter")
+	if detail := flat(d.screen()); !strings.Contains(detail, "Nguyễn Thị Lan") || !strings.Contains(detail, "0912345678") {
+		t.Fatalf("the drill-down does not show the synced answers:\n%s", d.screen())
+	}
+	d.press("esc")
+
+	// A deadline set from the dashboard is the hub's.
+	d.press("d")
+	d.press("enter")
+	d.typeText("31/12/2026")
+	d.press("enter")
+	deadlines, err := bolt.Deadlines()
+	if err != nil || len(deadlines) != 1 || deadlines[0].Due.IsZero() {
+		t.Fatalf("the hub's deadlines after the form: %+v, %v\n%s", deadlines, err, d.screen())
+	}
+	if due := deadlines[0].Due; due.Year() != 2026 || due.Month() != time.December || due.Day() != 31 {
+		t.Fatalf("deadline due %v, want 31/12/2026", due)
+	}
+}
