@@ -311,9 +311,11 @@ func lastSync(tx *bbolt.Tx, unit string) time.Time {
 	return syncTime(k[len(unit)+1:])
 }
 
-// lastWithPrefix places c on the last key that starts with prefix.
+// lastWithPrefix places c on the last key that starts with prefix, which
+// ends with the zero byte that join puts after a key's first part.
 func lastWithPrefix(c *bbolt.Cursor, prefix []byte) ([]byte, []byte) {
-	end := append(bytes.Clone(prefix), 0xff)
+	end := bytes.Clone(prefix)
+	end[len(end)-1]++ // the first key past every key with the prefix
 	k, v := c.Seek(end)
 	if k == nil {
 		k, v = c.Last()
