@@ -30,9 +30,14 @@ var (
 // MaxSyncEvents is how many of a unit's latest pushes UnitDetail returns.
 const MaxSyncEvents = 100
 
-// refreshDelay is how long the summaries wait after a push before they are
-// recomputed, so that the pushes of a sync round are taken together.
-const refreshDelay = 250 * time.Millisecond
+// The summaries are recomputed once the pushes have been quiet for
+// refreshQuiet, or refreshMaxWait after the first push that made one due,
+// so that a burst of syncs has the processor to itself. Reads meanwhile
+// compute the units still due, so no answer is older than the last push.
+const (
+	refreshQuiet   = 500 * time.Millisecond
+	refreshMaxWait = 5 * time.Second
+)
 
 // refreshBatch is how many units one commit of recomputed summaries holds.
 const refreshBatch = 64
@@ -125,15 +130,31 @@ func (b *Bolt) refreshLoop() {
 			return
 		case <-b.ref.kick:
 		}
-		select {
-		case <-b.ref.stop:
+		if !b.waitQuiet() {
 			return
-		case <-time.After(refreshDelay):
 		}
 		if err := b.refreshDirty(); err != nil {
 			// The units stay dirty: reads compute them and the next push
 			// tries again.
 			b.ref.log.Error("hub summaries not refreshed", "err", err)
+		}
+	}
+}
+
+// waitQuiet waits until no push has come for refreshQuiet, or for
+// refreshMaxWait in all; false when the refresher is stopped meanwhile.
+func (b *Bolt) waitQuiet() bool {
+	deadline := time.Now().Add(refreshMaxWait)
+	quiet := time.NewTimer(refreshQuiet)
+	defer quiet.Stop()
+	for {
+		select {
+		case <-b.ref.stop:
+			return false
+		case <-quiet.C:
+			return true
+		case <-b.ref.kick:
+			quiet.Reset(max(0, min(refreshQuiet, time.Until(deadline))))
 		}
 	}
 }
