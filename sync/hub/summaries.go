@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"log/slog"
 	"slices"
@@ -20,7 +21,7 @@ import (
 
 // Buckets of the read side, made on first open of a file that lacks them.
 var (
-	bucketSummaries = []byte("summaries") // unit → protocol.UnitSummary JSON, the part the records decide
+	bucketSummaries = []byte("summaries") // unit → encodeSummary of the part the records decide
 	bucketDirty     = []byte("dirty")     // unit → log sequence of the push that changed it; its summary is due
 	bucketSyncs     = []byte("syncs")     // unit 0 time 0 sequence → count device: the pushes that stored records
 	bucketDeadlines = []byte("deadlines") // section → protocol.Deadline JSON
@@ -190,11 +191,7 @@ func (b *Bolt) refreshDirty() error {
 				if err != nil {
 					return err
 				}
-				data, err := json.Marshal(s)
-				if err != nil {
-					return fmt.Errorf("encode summary of %s: %w", k, err)
-				}
-				due = append(due, dueSummary{unit: bytes.Clone(k), mark: bytes.Clone(v), data: data})
+				due = append(due, dueSummary{unit: bytes.Clone(k), mark: bytes.Clone(v), data: encodeSummary(s)})
 			}
 			return nil
 		})
@@ -280,6 +277,9 @@ func computeSummary(tx *bbolt.Tx, unit string, c *survey.Checklist) (protocol.Un
 	s := sum.Result(unit)
 	s.Conflicts = conflicts
 	s.LastSync = lastSync(tx, unit)
+	for i, n := range s.Networks {
+		s.Networks[i].At = time.Unix(0, n.At.UnixNano()).UTC() // as a kept summary holds it
+	}
 	return s, nil
 }
 
@@ -412,10 +412,11 @@ func summaryIn(tx *bbolt.Tx, unit string, c *survey.Checklist) (s protocol.UnitS
 	if data == nil {
 		return s, false, nil
 	}
-	if err := json.Unmarshal(data, &s); err != nil {
-		return s, false, fmt.Errorf("decode summary of %s: %w", unit, err)
+	s, err = decodeSummary(unit, data)
+	if errors.Is(err, errSummaryFormat) {
+		s, err = computeSummary(tx, unit, c)
 	}
-	return s, true, nil
+	return s, err == nil, err
 }
 
 // deviceCounts counts each unit's devices that are not revoked.
