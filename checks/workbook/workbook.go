@@ -125,7 +125,9 @@ func (x *XLSX) Close() error {
 	if err := x.finish(); err != nil {
 		return err
 	}
-	x.file.SetActiveSheet(0)
+	// The first sheet is the active one already. SetActiveSheet would
+	// decode every streamed sheet held in memory back into cells, which for
+	// a national report costs a gigabyte of garbage.
 	if _, err := x.file.WriteTo(x.out); err != nil {
 		return fmt.Errorf("write workbook: %w", err)
 	}

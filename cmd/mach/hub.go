@@ -76,7 +76,7 @@ func newHubServeCommand() *cobra.Command {
 			if err != nil {
 				return userError{sentence: e.tr.T("cli.no_data_dir", err), err: err}
 			}
-			st, err := hub.OpenBolt(path, hub.BoltOptions{})
+			st, err := hub.OpenBolt(path, hub.BoltOptions{Logger: e.log})
 			switch {
 			case errors.Is(err, hub.ErrLocked):
 				return userError{sentence: e.tr.T("hub.locked", path), err: err}

@@ -110,7 +110,12 @@ func (s *server) unit(w http.ResponseWriter, r *http.Request) {
 	if !s.coordinator(w, r) {
 		return
 	}
-	us, ok := s.unitsOrFail(w, r, strings.TrimPrefix(r.URL.Path, protocol.PathUnit))
+	code := strings.TrimPrefix(r.URL.Path, protocol.PathUnit)
+	if code == "" {
+		writeError(w, http.StatusNotFound, protocol.CodeNotFound, "no unit: "+protocol.PathUnit+"CODE")
+		return
+	}
+	us, ok := s.unitsOrFail(w, r, code)
 	if !ok {
 		return
 	}

@@ -1,12 +1,17 @@
 package hub_test
 
 import (
+	"archive/zip"
+	"bytes"
 	"encoding/json"
+	"io"
 	"net/http"
 	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/xuri/excelize/v2"
 
 	"mach/assets/i18n"
 	"mach/checks/answers"
@@ -226,7 +231,7 @@ func TestUnitDetailAfterRealSyncs(t *testing.T) {
 		t.Fatalf("%d sync events count %d versions; the hub holds %d of the unit", len(d.Syncs), pushed, len(export.Records))
 	}
 
-	for _, code := range []string{"99999", "00070", "abc"} { // not a unit; Hoàn Kiếm, of Hà Nội; not a code
+	for _, code := range []string{"99999", "00070", "abc", ""} { // not a unit; Hoàn Kiếm, of Hà Nội; not a code; none
 		status, body := p.get(t, protocol.PathUnit+code, p.coordinator, nil)
 		wantCode(t, status, body, http.StatusNotFound, protocol.CodeNotFound)
 	}
@@ -264,4 +269,47 @@ func TestReadAPIRefusesDeviceTokens(t *testing.T) {
 	status, body = p.get(t, protocol.PathUnits, a.token, nil)
 	wantCode(t, status, body, http.StatusUnauthorized, protocol.CodeUnauthorized)
 	var _ hub.Storage = p.bolt
+}
+
+func TestReportRouteNeedsTheAdminTokenAndAFormat(t *testing.T) {
+	p := newProvince(t)
+	fillPhuLy(t, p)
+	status, body := p.get(t, protocol.PathAdminReport+"?format=xlsx", p.coordinator, nil)
+	wantCode(t, status, body, http.StatusUnauthorized, protocol.CodeUnauthorized)
+	status, body = p.get(t, protocol.PathAdminReport+"?format=pdf", p.admin, nil)
+	wantCode(t, status, body, http.StatusBadRequest, protocol.CodeBadRequest)
+	status, body = p.get(t, protocol.PathAdminReport+"?format=xlsx&unit=00070", p.admin, nil)
+	wantCode(t, status, body, http.StatusNotFound, protocol.CodeNotFound)
+	status, body = p.get(t, protocol.PathAdminExport+"?unit=1328", p.admin, nil)
+	wantCode(t, status, body, http.StatusBadRequest, protocol.CodeBadRequest)
+
+	status, body = p.get(t, protocol.PathAdminReport+"?format=xlsx&unit="+unitPhuLy, p.admin, nil)
+	if status != http.StatusOK {
+		t.Fatalf("report: %d %s", status, body)
+	}
+	f, err := excelize.OpenReader(bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, err := f.GetRows("Tổng hợp")
+	if err != nil || len(rows) != 2 || rows[1][0] != unitPhuLy || rows[1][1] != "Phường Phủ Lý" {
+		t.Fatalf("summary of one unit: %q %v", rows, err)
+	}
+	status, body = p.get(t, protocol.PathAdminReport+"?format=csv", p.admin, nil)
+	if status != http.StatusOK {
+		t.Fatalf("csv report: %d %s", status, body)
+	}
+	z, err := zip.NewReader(bytes.NewReader(body), int64(len(body)))
+	if err != nil || len(z.File) != 11 || z.File[0].Name != "summary.csv" {
+		t.Fatalf("csv archive: %v, %d files", err, len(z.File))
+	}
+	r, err := z.File[0].Open()
+	if err != nil {
+		t.Fatal(err)
+	}
+	summary, _ := io.ReadAll(r)
+	if lines := strings.Count(string(summary), "\r\n"); lines != 130 {
+		t.Fatalf("summary.csv has %d lines, want a header and 129 units", lines)
+	}
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"log/slog"
 	"slices"
@@ -20,7 +21,7 @@ import (
 
 // Buckets of the read side, made on first open of a file that lacks them.
 var (
-	bucketSummaries = []byte("summaries") // unit → protocol.UnitSummary JSON, the part the records decide
+	bucketSummaries = []byte("summaries") // unit → encodeSummary of the part the records decide
 	bucketDirty     = []byte("dirty")     // unit → log sequence of the push that changed it; its summary is due
 	bucketSyncs     = []byte("syncs")     // unit 0 time 0 sequence → count device: the pushes that stored records
 	bucketDeadlines = []byte("deadlines") // section → protocol.Deadline JSON
@@ -30,9 +31,14 @@ var (
 // MaxSyncEvents is how many of a unit's latest pushes UnitDetail returns.
 const MaxSyncEvents = 100
 
-// refreshDelay is how long the summaries wait after a push before they are
-// recomputed, so that the pushes of a sync round are taken together.
-const refreshDelay = 250 * time.Millisecond
+// The summaries are recomputed once the pushes have been quiet for
+// refreshQuiet, or refreshMaxWait after the first push that made one due,
+// so that a burst of syncs has the processor to itself. Reads meanwhile
+// compute the units still due, so no answer is older than the last push.
+const (
+	refreshQuiet   = 500 * time.Millisecond
+	refreshMaxWait = 5 * time.Second
+)
 
 // refreshBatch is how many units one commit of recomputed summaries holds.
 const refreshBatch = 64
@@ -125,15 +131,31 @@ func (b *Bolt) refreshLoop() {
 			return
 		case <-b.ref.kick:
 		}
-		select {
-		case <-b.ref.stop:
+		if !b.waitQuiet() {
 			return
-		case <-time.After(refreshDelay):
 		}
 		if err := b.refreshDirty(); err != nil {
 			// The units stay dirty: reads compute them and the next push
 			// tries again.
 			b.ref.log.Error("hub summaries not refreshed", "err", err)
+		}
+	}
+}
+
+// waitQuiet waits until no push has come for refreshQuiet, or for
+// refreshMaxWait in all; false when the refresher is stopped meanwhile.
+func (b *Bolt) waitQuiet() bool {
+	deadline := time.Now().Add(refreshMaxWait)
+	quiet := time.NewTimer(refreshQuiet)
+	defer quiet.Stop()
+	for {
+		select {
+		case <-b.ref.stop:
+			return false
+		case <-quiet.C:
+			return true
+		case <-b.ref.kick:
+			quiet.Reset(max(0, min(refreshQuiet, time.Until(deadline))))
 		}
 	}
 }
@@ -169,11 +191,7 @@ func (b *Bolt) refreshDirty() error {
 				if err != nil {
 					return err
 				}
-				data, err := json.Marshal(s)
-				if err != nil {
-					return fmt.Errorf("encode summary of %s: %w", k, err)
-				}
-				due = append(due, dueSummary{unit: bytes.Clone(k), mark: bytes.Clone(v), data: data})
+				due = append(due, dueSummary{unit: bytes.Clone(k), mark: bytes.Clone(v), data: encodeSummary(s)})
 			}
 			return nil
 		})
@@ -259,6 +277,9 @@ func computeSummary(tx *bbolt.Tx, unit string, c *survey.Checklist) (protocol.Un
 	s := sum.Result(unit)
 	s.Conflicts = conflicts
 	s.LastSync = lastSync(tx, unit)
+	for i, n := range s.Networks {
+		s.Networks[i].At = time.Unix(0, n.At.UnixNano()).UTC() // as a kept summary holds it
+	}
 	return s, nil
 }
 
@@ -311,9 +332,11 @@ func lastSync(tx *bbolt.Tx, unit string) time.Time {
 	return syncTime(k[len(unit)+1:])
 }
 
-// lastWithPrefix places c on the last key that starts with prefix.
+// lastWithPrefix places c on the last key that starts with prefix, which
+// ends with the zero byte that join puts after a key's first part.
 func lastWithPrefix(c *bbolt.Cursor, prefix []byte) ([]byte, []byte) {
-	end := append(bytes.Clone(prefix), 0xff)
+	end := bytes.Clone(prefix)
+	end[len(end)-1]++ // the first key past every key with the prefix
 	k, v := c.Seek(end)
 	if k == nil {
 		k, v = c.Last()
@@ -389,10 +412,11 @@ func summaryIn(tx *bbolt.Tx, unit string, c *survey.Checklist) (s protocol.UnitS
 	if data == nil {
 		return s, false, nil
 	}
-	if err := json.Unmarshal(data, &s); err != nil {
-		return s, false, fmt.Errorf("decode summary of %s: %w", unit, err)
+	s, err = decodeSummary(unit, data)
+	if errors.Is(err, errSummaryFormat) {
+		s, err = computeSummary(tx, unit, c)
 	}
-	return s, true, nil
+	return s, err == nil, err
 }
 
 // deviceCounts counts each unit's devices that are not revoked.

@@ -227,6 +227,9 @@ func TestWorkbookReadsBackCellByCell(t *testing.T) {
 	if got := f.GetSheetList(); strings.Join(got, "|") != strings.Join(names, "|") {
 		t.Fatalf("sheets\n%q\nwant\n%q", got, names)
 	}
+	if f.GetActiveSheetIndex() != 0 {
+		t.Errorf("the workbook opens on sheet %d, not the summary", f.GetActiveSheetIndex())
+	}
 	for _, s := range wantSheets {
 		rows, err := f.GetRows(s.name)
 		if err != nil {
