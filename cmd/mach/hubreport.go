@@ -53,7 +53,7 @@ func openExportSource(ctx context.Context, e env, province string, stderr io.Wri
 		}
 		// A small question shows whether the hub answers; one killed
 		// leaves its admin file behind.
-		_, err = c.SectionDeadlines(ctx)
+		_, err = c.Deadlines(ctx)
 		if err == nil {
 			return &exportSource{c: c}, nil
 		}
@@ -240,7 +240,7 @@ func newHubDeadlineCommand() *cobra.Command {
 			if due != "" || clear {
 				return userError{sentence: e.tr.T("deadline.need_section")}
 			}
-			list, err := c.SectionDeadlines(cmd.Context())
+			list, err := c.Deadlines(cmd.Context())
 			if err != nil {
 				return adminError(e, err)
 			}
@@ -257,7 +257,7 @@ func newHubDeadlineCommand() *cobra.Command {
 			}
 			d.Due = t
 		}
-		if _, err := c.SetSectionDeadline(cmd.Context(), d); err != nil {
+		if err := c.SetDeadline(cmd.Context(), d); err != nil {
 			var he *client.HubError
 			if errors.As(err, &he) && he.Body.Code == protocol.CodeBadRequest {
 				return userError{sentence: e.tr.T("deadline.unknown_section", section, sectionIDs()), err: err}

@@ -7,8 +7,6 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-
-	"mach/sync/protocol"
 )
 
 // maxErrorBytes bounds an error answer Download reads.
@@ -52,25 +50,4 @@ func (c *Client) Download(ctx context.Context, path string, query url.Values, w 
 		return fmt.Errorf("GET %s: %w", path, err)
 	}
 	return nil
-}
-
-// SectionDeadlines lists the deadlines the hub holds (GET
-// protocol.PathDeadlines); the province's commands call it with the admin
-// token.
-func (c *Client) SectionDeadlines(ctx context.Context) ([]protocol.Deadline, error) {
-	ctx, cancel := context.WithTimeout(ctx, c.timeout)
-	defer cancel()
-	var out protocol.DeadlinesResponse
-	err := c.call(ctx, http.MethodGet, protocol.PathDeadlines, nil, nil, &out)
-	return out.Deadlines, err
-}
-
-// SetSectionDeadline sets a section's due date, or clears it when Due is
-// zero (PUT protocol.PathDeadlines), and returns the deadlines after it.
-func (c *Client) SetSectionDeadline(ctx context.Context, d protocol.Deadline) ([]protocol.Deadline, error) {
-	ctx, cancel := context.WithTimeout(ctx, c.timeout)
-	defer cancel()
-	var out protocol.DeadlinesResponse
-	err := c.call(ctx, http.MethodPut, protocol.PathDeadlines, nil, d, &out)
-	return out.Deadlines, err
 }
