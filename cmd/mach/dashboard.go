@@ -50,7 +50,7 @@ func newDashboardCommand() *cobra.Command {
 			}
 			// A wrong token is said before the screen opens, in a sentence
 			// that stays on the terminal.
-			if _, err := c.Units(cmd.Context()); err != nil {
+			if _, err := c.Units(cmd.Context(), 0); err != nil {
 				return dashboardError(e, hubURL, err)
 			}
 			checklist, err := survey.Default()
@@ -62,7 +62,7 @@ func newDashboardCommand() *cobra.Command {
 				return userError{sentence: e.tr.T("cli.bad_units", err), err: err}
 			}
 			m := dashboard.New(dashboard.Options{Source: c, Checklist: checklist, Units: dir, Tr: e.tr,
-				Styles: style.New(true), Timeout: dashboardTimeout})
+				Styles: style.New(true), Timeout: dashboardTimeout, Logger: e.log})
 			p := tea.NewProgram(m, tea.WithContext(cmd.Context()))
 			if _, err := p.Run(); err != nil && !errors.Is(err, tea.ErrInterrupted) && !errors.Is(err, context.Canceled) {
 				e.log.Error("terminal interface stopped", "err", err)

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"strconv"
 
 	"mach/sync/protocol"
 )
@@ -15,12 +16,14 @@ import (
 // back as ErrForbidden; with an unknown one, ErrUnauthorized.
 
 // Units returns the summary of every unit of the hub's province, enrolled
-// or not, with the deadlines set.
-func (c *Client) Units(ctx context.Context) (protocol.UnitsResponse, error) {
+// or not, with the deadlines set, and the checklist the hub counts with
+// when it is above checklistVersion.
+func (c *Client) Units(ctx context.Context, checklistVersion int) (protocol.UnitsResponse, error) {
 	ctx, cancel := context.WithTimeout(ctx, c.timeout)
 	defer cancel()
 	var out protocol.UnitsResponse
-	err := c.call(ctx, http.MethodGet, protocol.PathUnits, nil, nil, &out)
+	query := url.Values{protocol.QueryChecklist: {strconv.Itoa(checklistVersion)}}
+	err := c.call(ctx, http.MethodGet, protocol.PathUnits, query, nil, &out)
 	return out, err
 }
 

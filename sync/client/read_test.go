@@ -149,7 +149,7 @@ func TestReadUnitsAndDetail(t *testing.T) {
 	c := readClient(t, srv, coordinatorToken)
 	ctx := context.Background()
 
-	got, err := c.Units(ctx)
+	got, err := c.Units(ctx, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -190,7 +190,7 @@ func TestReadRefusesOtherTokens(t *testing.T) {
 		{deviceToken, ErrForbidden, "forbidden"},
 	} {
 		c := readClient(t, srv, tc.token)
-		_, err := c.Units(context.Background())
+		_, err := c.Units(context.Background(), 0)
 		if !errors.Is(err, tc.want) || Code(err) != tc.code {
 			t.Errorf("token %q: Units = %v (code %q); want %v (%q)", tc.token, err, Code(err), tc.want, tc.code)
 		}
@@ -245,7 +245,7 @@ func TestReadRetriesABusyHub(t *testing.T) {
 	h, srv := newReadHub(t)
 	h.busy = 2
 	c := readClient(t, srv, coordinatorToken)
-	got, err := c.Units(context.Background())
+	got, err := c.Units(context.Background(), 0)
 	if err != nil {
 		t.Fatal(err)
 	}

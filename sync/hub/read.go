@@ -101,7 +101,18 @@ func (s *server) units(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, protocol.UnitsResponse{Province: s.province, At: s.now().UTC(), Units: sums, Deadlines: deadlines})
+	resp := protocol.UnitsResponse{Province: s.province, At: s.now().UTC(), Units: sums, Deadlines: deadlines}
+	docs, err := s.newerDocuments(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	for _, d := range docs {
+		if d.Kind == protocol.DocChecklist {
+			resp.Checklist = &d
+		}
+	}
+	writeJSON(w, http.StatusOK, resp)
 }
 
 // unit answers one unit's drill-down; 404 for a code that is not a unit of

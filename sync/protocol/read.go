@@ -53,6 +53,10 @@ type UnitsResponse struct {
 	Units []UnitSummary `json:"units"`
 	// Deadlines are the due dates the coordinator set.
 	Deadlines []Deadline `json:"deadlines,omitempty"`
+	// Checklist is the checklist the hub counts progress against, when the
+	// province published one above the version the dashboard named in the
+	// query parameter QueryChecklist (0 when absent).
+	Checklist *Document `json:"checklist,omitempty"`
 }
 
 // UnitSummary is one unit's row on the dashboard.

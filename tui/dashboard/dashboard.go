@@ -10,6 +10,7 @@ package dashboard
 
 import (
 	"context"
+	"log/slog"
 	"slices"
 	"strings"
 	"time"
@@ -33,7 +34,9 @@ import (
 // Source is the province hub's read API; *client.Client made with a
 // coordinator token is one.
 type Source interface {
-	Units(ctx context.Context) (protocol.UnitsResponse, error)
+	// Units answers the table, and the published checklist when its
+	// version is above checklistVersion.
+	Units(ctx context.Context, checklistVersion int) (protocol.UnitsResponse, error)
 	Unit(ctx context.Context, code string) (protocol.UnitDetail, error)
 	SetDeadline(ctx context.Context, d protocol.Deadline) error
 }
@@ -66,6 +69,8 @@ type Options struct {
 	// Every is how often the figures are fetched again (DefaultEvery when
 	// zero); Timeout bounds one fetch (DefaultTimeout when zero).
 	Every, Timeout time.Duration
+	// Logger notes what the coordinator is not shown (nothing when nil).
+	Logger *slog.Logger
 }
 
 // Messages of the dashboard's commands; seq tags the fetch they answer so
@@ -144,6 +149,9 @@ func New(opts Options) *Model {
 	if opts.Timeout <= 0 {
 		opts.Timeout = DefaultTimeout
 	}
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
 	// The shared state of the screens, for what the dashboard has in
 	// common with them (styles, forms); it has no data file.
 	sh := &app.Shared{Checklist: opts.Checklist, Units: opts.Units, Tr: opts.Tr, Styles: opts.Styles}
@@ -189,11 +197,11 @@ func (m *Model) fetchUnits() tea.Cmd {
 	}
 	m.loading = true
 	m.seq++
-	seq, src, now, timeout := m.seq, m.src, m.now, m.opts.Timeout
+	seq, src, now, timeout, version := m.seq, m.src, m.now, m.opts.Timeout, m.sh.Checklist.Version
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), timeout)
 		defer cancel()
-		resp, err := src.Units(ctx)
+		resp, err := src.Units(ctx, version)
 		return unitsMsg{seq: seq, resp: resp, err: err, at: now()}
 	}
 }
@@ -262,6 +270,9 @@ func (m *Model) gotUnits(msg unitsMsg) {
 		return
 	}
 	m.fetchErr = nil
+	if doc := msg.resp.Checklist; doc != nil {
+		m.usePublished(*doc)
+	}
 	m.data, m.loaded, m.updated = msg.resp, true, msg.at
 	m.nameRank = nameRanks(m.data.Units, m.sh.Units, m.data.Province)
 	m.rearrange()
@@ -507,4 +518,19 @@ func (m *Model) updatedLine() (line string, isErr bool) {
 		line += " · " + tr.T("dashboard.refreshing")
 	}
 	return line, false
+}
+
+// usePublished takes the checklist the province published, which the hub
+// counts progress against, in place of the shipped one. One that does not
+// parse is logged and the shipped one stays.
+func (m *Model) usePublished(doc protocol.Document) {
+	c, err := survey.Parse(protocol.DocChecklist+".yaml", doc.Data)
+	if err == nil && c.Version <= m.sh.Checklist.Version {
+		return
+	}
+	if err != nil {
+		m.opts.Logger.Warn("the hub's checklist does not parse; the shipped one stays", "version", doc.Version, "err", err)
+		return
+	}
+	m.sh.Checklist = c
 }

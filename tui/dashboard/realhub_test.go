@@ -2,6 +2,7 @@ package dashboard
 
 import (
 	"context"
+	"io/fs"
 	"log/slog"
 	"net/http/httptest"
 	"path/filepath"
@@ -9,11 +10,14 @@ import (
 	"testing"
 	"time"
 
+	"mach/assets"
 	"mach/assets/i18n"
 	"mach/checks/answers"
+	"mach/checks/survey"
 	"mach/checks/units"
 	"mach/sync/client"
 	"mach/sync/hub"
+	"mach/sync/protocol"
 	"mach/sync/record"
 	"mach/sync/store"
 	"mach/tui/style"
@@ -89,6 +93,21 @@ func TestDashboardOfARealHubFilledByARealSync(t *testing.T) {
 	}
 	percent := i18n.MustNew(i18n.Vietnamese).Number(100*float64(progress.Answered)/float64(progress.Total), 0) + "%"
 
+	// The province published a second checklist, whose first section has a
+	// new title: the dashboard shows the hub's checklist, not the shipped one.
+	shipped, err := fs.ReadFile(assets.FS, survey.DefaultFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v2 := strings.Replace(string(shipped), "\nversion: 1\n", "\nversion: 2\n", 1)
+	v2 = strings.Replace(v2, `title: {vi: "Thông tin đơn vị",`, `title: {vi: "Thông tin đơn vị (mẫu 2)",`, 1)
+	if _, err := survey.Parse("v2.yaml", []byte(v2)); err != nil || !strings.Contains(v2, "(mẫu 2)") {
+		t.Fatalf("the second checklist: %v", err)
+	}
+	if err := bolt.Publish(protocol.Document{Kind: protocol.DocChecklist, ID: "ninhbinh-2025", Version: 2, Data: []byte(v2)}); err != nil {
+		t.Fatal(err)
+	}
+
 	// The coordinator's dashboard, with a real coordinator token.
 	token, err := bolt.NewCoordinatorToken("Phòng Chuyển đổi số")
 	if err != nil {
@@ -118,8 +137,9 @@ func TestDashboardOfARealHubFilledByARealSync(t *testing.T) {
 	}
 
 	d.press("enter")
-	if detail := flat(d.screen()); !strings.Contains(detail, "Nguyễn Thị Lan") || !strings.Contains(detail, "0912345678") {
-		t.Fatalf("the drill-down does not show the synced answers:\n%s", d.screen())
+	if detail := flat(d.screen()); !strings.Contains(detail, "Nguyễn Thị Lan") || !strings.Contains(detail, "0912345678") ||
+		!strings.Contains(detail, "(mẫu 2)") {
+		t.Fatalf("the drill-down does not show the synced answers under the published checklist:\n%s", d.screen())
 	}
 	d.press("esc")
 
