@@ -33,9 +33,9 @@ type review struct {
 	day    string
 	rows   []rowVersion
 	issues map[string][]accounts.Issue
-	// marks are the rows as the table shows them, the marker first, by
-	// row id: rebuilt when the row's cells or its marker change.
-	marks map[string]markedRow
+	// marks are the rows as the table shows them, the marker first, in
+	// the order of rows: rebuilt when the row's cells or its marker change.
+	marks []markedRow
 }
 
 type rowVersion struct {
@@ -68,7 +68,7 @@ func (r *review) update(q *survey.Question, rows []answers.Row, domains []string
 		r.rows = append(r.rows, rowVersion{id: row.ID, version: row.Version})
 	}
 	r.issues = accounts.Review(q, rows, domains, today, tr)
-	r.marks = map[string]markedRow{}
+	r.marks = make([]markedRow, len(rows))
 }
 
 // mark is the marker of row id: an error, a warning, or none.
@@ -83,14 +83,15 @@ func (r *review) mark(id string) string {
 	}
 }
 
-// marked returns the cells of row id with its marker first.
-func (r *review) marked(id string, cells table.Row) table.Row {
-	if m, ok := r.marks[id]; ok && len(m.cells) == len(cells) && (len(cells) == 0 || &m.cells[0] == &cells[0]) {
+// marked returns the cells of row id, the i-th of the rows reviewed, with
+// its marker first.
+func (r *review) marked(i int, id string, cells table.Row) table.Row {
+	m := &r.marks[i]
+	if m.row != nil && len(m.cells) == len(cells) && (len(cells) == 0 || &m.cells[0] == &cells[0]) {
 		return m.row
 	}
-	row := append(table.Row{r.mark(id)}, cells...)
-	r.marks[id] = markedRow{cells: cells, row: row}
-	return row
+	m.cells, m.row = cells, append(table.Row{r.mark(id)}, cells...)
+	return m.row
 }
 
 // panelLines is the height of the issues under the table: none when no

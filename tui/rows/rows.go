@@ -214,14 +214,14 @@ func (m *Model) refresh() {
 	m.shown = m.shown[:0]
 	var cells []table.Row
 	words := strings.Fields(units.Fold(m.filter.Value()))
-	for _, r := range all {
+	for i, r := range all {
 		f := m.shownAs.of(r, m.q, cols, tr)
 		if !f.matches(words) {
 			continue
 		}
 		m.shown = append(m.shown, r)
 		if m.review != nil {
-			cells = append(cells, m.review.marked(r.ID, f.cells))
+			cells = append(cells, m.review.marked(i, r.ID, f.cells))
 		} else {
 			cells = append(cells, f.cells)
 		}
