@@ -10,6 +10,7 @@ import (
 
 	"mach/checks/answers"
 	"mach/checks/units"
+	"mach/tui/accounts"
 	"mach/tui/app"
 	"mach/tui/backup"
 	"mach/tui/conflicts"
@@ -35,6 +36,7 @@ const (
 	screenConflicts
 	screenSettings
 	screenBackup
+	screenAccounts
 	screenFailed
 )
 
@@ -158,13 +160,13 @@ func (r *Root) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		return r, r.forward(msg)
 	case app.BackMsg:
-		// A backup returns to its table, a table to its section, a
-		// section to home.
+		// A backup or the accounts screen returns to its table, a
+		// table to its section, a section to home.
 		left := r.active
 		switch r.active {
 		case screenRows:
 			r.active = screenSection
-		case screenBackup:
+		case screenBackup, screenAccounts:
 			r.active = screenRows
 		default:
 			r.active = screenHome
@@ -203,6 +205,10 @@ func (r *Root) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		r.backup = hold(backup.New(r.sh))
 		r.open(screenBackup, r.backup)
 		return r, r.backup.m.Init()
+	case app.OpenAccountsMsg:
+		a := accounts.New(r.sh, msg.Export)
+		r.open(screenAccounts, hold(a))
+		return r, a.Init()
 	case app.OpenTableMsg:
 		if q, ok := r.sh.Checklist.Question(msg.Table); ok {
 			r.rows = hold(rows.New(r.sh, q))

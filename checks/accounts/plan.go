@@ -88,10 +88,7 @@ type Change struct {
 // Importer reads files into plans against one checklist and the account
 // rows already saved. It is not safe for concurrent use.
 type Importer struct {
-	table   *survey.Question
-	domains []string
-	today   time.Time
-	tr      *i18n.Translator
+	checker
 	headers headerIndex
 	options map[string]optionIndex
 	// saved are the rows already saved, by identity (see identities).
@@ -106,7 +103,7 @@ func NewImporter(c *survey.Checklist, saved []answers.Row, today time.Time, tr *
 	if err != nil {
 		return nil, err
 	}
-	im := &Importer{table: table, domains: c.EmailDomains, today: today, tr: tr,
+	im := &Importer{checker: checker{table: table, domains: c.EmailDomains, today: today, tr: tr},
 		headers: newHeaderIndex(table), options: map[string]optionIndex{}, saved: map[string]answers.Row{}}
 	aliases := map[string]map[string][]string{colSystem: systemAliases, colAction: actionAliases, colDevice: deviceAliases}
 	for i := range table.Columns {
@@ -155,6 +152,17 @@ type Plan struct {
 
 // Rows is the number of data rows read.
 func (p *Plan) Rows() int { return len(p.rows) }
+
+// Sample is the first value of column index in the rows read, "" when the
+// column is empty; it shows the officer what a column holds.
+func (p *Plan) Sample(index int) string {
+	for _, r := range p.rows {
+		if s := clean(r.Cell(index)); s != "" {
+			return s
+		}
+	}
+	return ""
+}
 
 // Ready reports whether the plan can be saved: no file error, no bad row.
 func (p *Plan) Ready() bool { return len(p.Errors) == 0 && len(p.Bad) == 0 }
@@ -397,7 +405,7 @@ func (p *Plan) evaluate() {
 	if len(p.Errors) > 0 {
 		return
 	}
-	first := map[string]int{}
+	first := seen{}
 	for _, row := range p.rows {
 		p.row(row, first)
 	}
@@ -405,17 +413,15 @@ func (p *Plan) evaluate() {
 
 // row works out one data row: its values, its errors and warnings, and
 // whether it adds, updates or repeats a saved row.
-func (p *Plan) row(row tabular.Row, first map[string]int) {
+func (p *Plan) row(row tabular.Row, first seen) {
 	values, implied, failed, bad, warn := p.convert(row)
 	name, _ := values[colFullName].(string)
 	keys := identities(values)
 	var update *answers.Row
-	if i := slices.IndexFunc(keys, func(k string) bool { _, dup := first[k]; return dup }); i >= 0 {
-		bad = append(bad, p.duplicate(values, first[keys[i]]))
+	if line, dup := first.find(keys); dup {
+		bad = append(bad, p.im.duplicate(values, line, ""))
 	} else {
-		for _, k := range keys {
-			first[k] = row.Line
-		}
+		first.add(keys, row.Line)
 		for _, k := range keys {
 			s, ok := p.im.saved[k]
 			if !ok {
@@ -439,7 +445,7 @@ func (p *Plan) row(row tabular.Row, first map[string]int) {
 		}
 		values = merged
 	}
-	b, w := p.check(values, failed)
+	b, w := p.im.check(values, failed)
 	bad, warn = append(bad, b...), append(warn, w...)
 	if len(warn) > 0 {
 		p.Warnings = append(p.Warnings, RowProblems{Line: row.Line, Name: name, Messages: warn})
@@ -454,17 +460,6 @@ func (p *Plan) row(row tabular.Row, first map[string]int) {
 	default:
 		p.Updated = append(p.Updated, Item{Line: row.Line, ID: update.ID, Values: values})
 	}
-}
-
-// duplicate says which earlier row a row repeats.
-func (p *Plan) duplicate(values map[string]any, line int) string {
-	for _, c := range []string{colAccount, colEmail, colSerial} {
-		if s, _ := values[c].(string); s != "" {
-			return p.im.tr.T("accounts.error.duplicate", line)
-		}
-	}
-	name, _ := values[colFullName].(string)
-	return p.im.tr.T("accounts.error.duplicate_person", name, line)
 }
 
 // convert reads a row's cells into values. implied are the values the
@@ -543,92 +538,6 @@ func (p *Plan) unknownOption(col *survey.Question, s string) string {
 		return tr.T("accounts.error.system", s, strings.Join(names, ", "))
 	}
 	return tr.T("accounts.error.option", s, strings.Join(names, ", "))
-}
-
-// check applies the import's checks to a row's final values (a column in
-// failed is not checked again): what the
-// checklist asks of each column, no identity number as an account, no
-// serial lost to Excel's exponent form, a reason for each revocation; and
-// warns of an address outside the official domains and of a certificate
-// about to expire.
-func (p *Plan) check(values map[string]any, failed map[string]bool) (bad, warn []string) {
-	tr, lang := p.im.tr, p.im.tr.Lang()
-	label := func(id string) string {
-		if col, ok := p.im.table.Column(id); ok {
-			return col.Label.In(lang)
-		}
-		return id
-	}
-	str := func(id string) string { s, _ := values[id].(string); return s }
-	errs := p.im.table.ValidateRow(values, tr)
-	for _, c := range p.im.table.Columns {
-		err := errs[c.ID]
-		switch l := c.Label.In(lang); {
-		case err == nil, failed[c.ID]:
-		case errors.Is(err, survey.ErrRequired):
-			bad = append(bad, l+": "+tr.T("accounts.error.empty"))
-		case strings.HasPrefix(err.Error(), l):
-			bad = append(bad, err.Error())
-		default:
-			bad = append(bad, l+": "+err.Error())
-		}
-	}
-	if idNumber.MatchString(str(colAccount)) {
-		bad = append(bad, label(colAccount)+": "+tr.T("accounts.error.id_number"))
-	}
-	if scientific.MatchString(str(colSerial)) {
-		bad = append(bad, label(colSerial)+": "+tr.T("accounts.error.scientific", str(colSerial)))
-	}
-	if str(colAction) == "revoke" && str(colReason) == "" && str(colNote) == "" {
-		bad = append(bad, label(colReason)+": "+tr.T("accounts.error.revoke_reason"))
-	}
-	if len(p.im.domains) > 0 && errs[colEmail] == nil {
-		addresses := []string{str(colEmail)}
-		if str(colSystem) == "email" && strings.Contains(str(colAccount), "@") {
-			addresses = append(addresses, str(colAccount))
-		}
-		for _, a := range addresses {
-			if a != "" && !underDomain(a, p.im.domains) {
-				warn = append(warn, tr.T("accounts.warn.domain", a, strings.Join(p.im.domains, ", ")))
-			}
-		}
-	}
-	if exp, err := time.Parse(isoDate, str(colExpiry)); err == nil && str(colAction) != "revoke" {
-		today := time.Date(p.im.today.Year(), p.im.today.Month(), p.im.today.Day(), 0, 0, 0, 0, time.UTC)
-		switch left := exp.Sub(today); {
-		case left < 0:
-			warn = append(warn, tr.T("accounts.warn.expired", tr.Date(exp)))
-		case left <= expiryWarning:
-			warn = append(warn, tr.T("accounts.warn.expires", tr.Date(exp), int(left.Hours()/24)))
-		}
-	}
-	return bad, warn
-}
-
-// identities are what make two rows of one system the same account: the
-// account name and the address (one namespace, as a mailbox's account is
-// often its address) and the certificate serial, in lower case; a row with
-// none of them is known by the person's name. Rows sharing any identity
-// are the same account.
-func identities(values map[string]any) []string {
-	sys, _ := values[colSystem].(string)
-	var out []string
-	for _, c := range []string{colAccount, colEmail, colSerial} {
-		if s, _ := values[c].(string); strings.TrimSpace(s) != "" {
-			kind := "id:"
-			if c == colSerial {
-				kind = "serial:"
-			}
-			if k := sys + "|" + kind + strings.ToLower(strings.TrimSpace(s)); !slices.Contains(out, k) {
-				out = append(out, k)
-			}
-		}
-	}
-	if len(out) == 0 {
-		name, _ := values[colFullName].(string)
-		out = append(out, sys+"|name:"+norm(name))
-	}
-	return out
 }
 
 // Changes returns the records saving the plan writes: the new rows, then

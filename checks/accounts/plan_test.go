@@ -341,3 +341,14 @@ func TestValueParsers(t *testing.T) {
 		t.Error("underDomain")
 	}
 }
+
+func TestSampleIsTheFirstValueOfAColumn(t *testing.T) {
+	p := plan(t, importer(t), "Họ và tên,Chức vụ,Thư điện tử công vụ,Ghi chú\n"+
+		"Nguyễn Văn  An,,an.nv@ninhbinh.gov.vn,\n"+
+		"Trần Thị Bình,Phó Chủ tịch,binh.tt@ninhbinh.gov.vn,\n")
+	for i, want := range []string{"Nguyễn Văn An", "Phó Chủ tịch", "an.nv@ninhbinh.gov.vn", "", ""} {
+		if got := p.Sample(i); got != want {
+			t.Errorf("Sample(%d) = %q, want %q", i, got, want)
+		}
+	}
+}

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"strings"
 	"time"
 
@@ -134,40 +133,8 @@ func importAccounts(out io.Writer, e env, st *store.Store, file, sheetName strin
 
 // readError says why a file could not be read; nothing was imported.
 func readError(e env, file string, err error) error {
-	tr := e.tr
-	var te *tabular.Error
-	var fe *accounts.ForbiddenError
-	line := 0
-	if errors.As(err, &te) {
-		line = te.Line
-	}
-	var s string
-	switch {
-	case errors.As(err, &fe):
-		s = tr.T("accounts.cli.forbidden", file, fe.Header, accounts.ColumnLetter(fe.Column), fe.Line)
-	case errors.Is(err, accounts.ErrNoHeader):
-		s = tr.T("accounts.cli.no_header", file)
-	case errors.Is(err, tabular.ErrLegacyExcel):
-		s = tr.T("accounts.cli.xls", file)
-	case errors.Is(err, tabular.ErrUnknownFormat):
-		s = tr.T("accounts.cli.unknown_format", file)
-	case errors.Is(err, tabular.ErrNotUTF8):
-		s = tr.T("accounts.cli.not_utf8", file, line)
-	case errors.Is(err, tabular.ErrBadCSV):
-		s = tr.T("accounts.cli.bad_csv", file, line)
-	case errors.Is(err, tabular.ErrNoSheet):
-		s = tr.T("accounts.cli.no_sheet", file, te.Sheet, strings.Join(te.Sheets, ", "))
-	case errors.Is(err, tabular.ErrBadXLSX):
-		s = tr.T("accounts.cli.bad_xlsx", file)
-	case errors.Is(err, tabular.ErrTooLarge):
-		s = tr.T("accounts.cli.too_large", file, tabular.MaxFileSize>>20)
-	case errors.Is(err, fs.ErrNotExist):
-		s = tr.T("accounts.cli.no_file", file)
-	default:
-		s = tr.T("accounts.cli.read_failed", file, err)
-	}
 	e.log.Warn("accounts import refused", "file", file, "err", err)
-	return userError{sentence: s, err: err}
+	return userError{sentence: accounts.ReadSentence(file, err, e.tr), err: err}
 }
 
 // printPlan prints the preview: how the file was read, where each column
@@ -267,7 +234,7 @@ func newAccountsExportCommand() *cobra.Command {
 // exportAccounts writes the change lists: one workbook, or one CSV file per
 // list named by accounts.List.FileName.
 func exportAccounts(w io.Writer, e env, st *store.Store, format, out string) error {
-	if format != "xlsx" && format != "csv" {
+	if format != accounts.FormatXLSX && format != accounts.FormatCSV {
 		return userError{sentence: e.tr.T("accounts.cli.bad_format", format)}
 	}
 	if out == "" {
@@ -277,25 +244,22 @@ func exportAccounts(w io.Writer, e env, st *store.Store, format, out string) err
 	if err != nil {
 		return err
 	}
-	lists := accounts.Lists(table, sheet.Rows(table.ID))
-	if len(lists) == 0 {
-		return userError{sentence: e.tr.T("accounts.cli.no_rows")}
+	lists, err := accounts.Export(table, sheet.Rows(table.ID), format, out, e.tr)
+	var we *accounts.WriteError
+	switch {
+	case errors.Is(err, accounts.ErrNoLists):
+		return userError{sentence: e.tr.T("accounts.cli.no_rows"), err: err}
+	case errors.As(err, &we):
+		return userError{sentence: e.tr.T("export.failed", we.Path, we.Err), err: err}
+	case err != nil:
+		return err
 	}
-	if format == "xlsx" {
-		err := writeFileAtomic(out, func(f io.Writer) error { return accounts.WriteXLSX(f, table, lists, e.tr) })
-		if err != nil {
-			return userError{sentence: e.tr.T("export.failed", out, err), err: err}
-		}
+	if format == accounts.FormatXLSX {
 		printf(w, "%s\n", e.tr.T("accounts.cli.exported_xlsx", out, len(lists)))
 		return nil
 	}
 	for _, l := range lists {
-		name := l.FileName(out)
-		err := writeFileAtomic(name, func(f io.Writer) error { return accounts.WriteCSV(f, table, l, e.tr) })
-		if err != nil {
-			return userError{sentence: e.tr.T("export.failed", name, err), err: err}
-		}
-		printf(w, "%s\n", e.tr.T("accounts.cli.exported_csv", name, l.Title(table, e.tr), len(l.Rows)))
+		printf(w, "%s\n", e.tr.T("accounts.cli.exported_csv", l.FileName(out), l.Title(table, e.tr), len(l.Rows)))
 	}
 	return nil
 }

@@ -1,12 +1,11 @@
 package main
 
 import (
-	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 
 	"github.com/spf13/cobra"
+
+	"mach/checks/workbook"
 )
 
 func newExportCommand() *cobra.Command {
@@ -61,21 +60,5 @@ func newExportCommand() *cobra.Command {
 // writeFileAtomic writes a file through a temporary file in the same folder
 // and renames it into place, so a failed export never leaves half a file.
 func writeFileAtomic(path string, write func(w io.Writer) error) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".mach-export-*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if err := write(tmp); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return fmt.Errorf("sync %s: %w", tmp.Name(), err)
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
+	return workbook.WriteFile(path, write)
 }

@@ -3,13 +3,17 @@
 // delete a row. Each change is saved the moment the officer confirms it. The
 // rows can be filtered by what they contain, typed with or without
 // diacritics, and sorted by any column shown. On the equipment table the
-// officer can also add this computer, as detected.
+// officer can also add this computer, as detected. On the accounts table
+// each row is checked (see accounts.Review): the rows with issues are
+// marked, counted, and the selected row's issues are listed under the
+// table; import and export open the accounts screen.
 package rows
 
 import (
 	"cmp"
 	"slices"
 	"strings"
+	"time"
 
 	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
@@ -20,6 +24,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"mach/assets/i18n"
+	"mach/checks/accounts"
 	"mach/checks/answers"
 	"mach/checks/backup"
 	"mach/checks/survey"
@@ -31,7 +36,7 @@ import (
 
 // KeyMap are the table screen's keys.
 type KeyMap struct {
-	Up, Down, Add, Edit, Delete, ThisComputer, Backup, Filter, Sort, Reverse, Yes, No, Back, Help key.Binding
+	Up, Down, Add, Edit, Delete, ThisComputer, Backup, Import, Export, Filter, Sort, Reverse, Yes, No, Back, Help key.Binding
 }
 
 // NewKeyMap builds the key map with help in the officer's language.
@@ -47,6 +52,8 @@ func NewKeyMap(tr *i18n.Translator) KeyMap {
 		Sort:         key.NewBinding(key.WithKeys("o"), key.WithHelp("o", tr.T("rows.key.sort"))),
 		Reverse:      key.NewBinding(key.WithKeys("O"), key.WithHelp("O", tr.T("rows.key.reverse"))),
 		Backup:       key.NewBinding(key.WithKeys("b"), key.WithHelp("b", tr.T("backup.key.new"))),
+		Import:       key.NewBinding(key.WithKeys("i"), key.WithHelp("i", tr.T("accounts.key.import"))),
+		Export:       key.NewBinding(key.WithKeys("x"), key.WithHelp("x", tr.T("accounts.key.export"))),
 		Yes:          key.NewBinding(key.WithKeys("y", "c"), key.WithHelp("y/c", tr.T("fields.yes"))),
 		No:           key.NewBinding(key.WithKeys("n", "k", "esc"), key.WithHelp("n/k", tr.T("fields.no"))),
 		Back:         key.NewBinding(key.WithKeys("esc", "left", "h"), key.WithHelp("esc", tr.T("key.back"))),
@@ -54,15 +61,19 @@ func NewKeyMap(tr *i18n.Translator) KeyMap {
 	}
 }
 
-// ShortHelp is the one-line help.
+// ShortHelp is the one-line help; on the accounts table, import and export
+// take the place of delete and filter, which the full help lists.
 func (k KeyMap) ShortHelp() []key.Binding {
+	if k.Import.Enabled() {
+		return []key.Binding{k.Add, k.Edit, k.Import, k.Export, k.Back, k.Help}
+	}
 	return []key.Binding{k.Add, k.Edit, k.Delete, k.Filter, k.Backup, k.Back, k.Help}
 }
 
 // FullHelp is the expanded help.
 func (k KeyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{{k.Up, k.Down, k.Add, k.Edit}, {k.Delete, k.ThisComputer, k.Backup, k.Filter},
-		{k.Sort, k.Reverse, k.Back, k.Help}}
+		{k.Import, k.Export}, {k.Sort, k.Reverse, k.Back, k.Help}}
 }
 
 // confirmKeys is the help shown while a deletion waits for an answer.
@@ -89,6 +100,10 @@ type Model struct {
 	// the officer is typing it.
 	filter    textinput.Model
 	filtering bool
+	// review holds the issues of the accounts table's rows; nil on the
+	// other tables. today dates the certificates' expiry.
+	review *review
+	today  func() time.Time
 	// sortBy is the shown column the rows are sorted by, -1 for the order
 	// they were entered in; descending reverses it.
 	sortBy     int
@@ -114,6 +129,12 @@ func New(sh *app.Shared, q *survey.Question) Model {
 	m.filter.Placeholder = sh.Tr.T("rows.filter_placeholder")
 	m.keys.ThisComputer.SetEnabled(q.Kind == record.KindEquipment && sh.Detect != nil)
 	m.keys.Backup.SetEnabled(q.Kind == backup.TableKind)
+	isAccounts := q.Kind == accounts.Kind
+	m.keys.Import.SetEnabled(isAccounts)
+	m.keys.Export.SetEnabled(isAccounts)
+	if isAccounts {
+		m.review, m.today = &review{}, time.Now
+	}
 	m.table = table.New(table.WithFocused(true), table.WithKeyMap(tableKeys()))
 	m.styleTable()
 	m.refresh()
@@ -173,25 +194,37 @@ func (m Model) columns() []*survey.Question {
 func (m *Model) refresh() {
 	tr := m.sh.Tr
 	cols := m.columns()
-	avail := max(m.width-4-2*len(cols), 10*len(cols))
-	tc := make([]table.Column, len(cols))
+	all := m.sh.Sheet.Rows(m.q.ID)
+	// off is the marker column, before the columns shown, on the accounts
+	// table.
+	off, avail := 0, max(m.width-4-2*len(cols), 10*len(cols))
+	var tc []table.Column
+	if m.review != nil {
+		m.review.update(m.q, all, m.sh.Checklist.EmailDomains, m.today(), tr)
+		off, avail = 1, max(avail-3, 10*len(cols))
+		tc = append(tc, table.Column{Title: "", Width: 1})
+	}
 	for i, c := range cols {
 		title := c.Label.In(tr.Lang())
 		if i == m.sortBy {
 			title = map[bool]string{false: "▲ ", true: "▼ "}[m.descending] + title
 		}
-		tc[i] = table.Column{Title: ansi.Truncate(title, avail/len(cols), "…"), Width: avail / len(cols)}
+		tc = append(tc, table.Column{Title: ansi.Truncate(title, avail/len(cols), "…"), Width: avail / len(cols)})
 	}
 	m.shown = m.shown[:0]
 	var cells []table.Row
 	words := strings.Fields(units.Fold(m.filter.Value()))
-	for _, r := range m.sh.Sheet.Rows(m.q.ID) {
+	for i, r := range all {
 		f := m.shownAs.of(r, m.q, cols, tr)
 		if !f.matches(words) {
 			continue
 		}
 		m.shown = append(m.shown, r)
-		cells = append(cells, f.cells)
+		if m.review != nil {
+			cells = append(cells, m.review.marked(i, r.ID, f.cells))
+		} else {
+			cells = append(cells, f.cells)
+		}
 	}
 	if m.sortBy >= 0 && m.sortBy < len(cols) {
 		order := make([]int, len(cells))
@@ -200,7 +233,7 @@ func (m *Model) refresh() {
 		}
 		keys := make([]string, len(cells))
 		for i, row := range cells {
-			keys[i] = units.Fold(row[m.sortBy])
+			keys[i] = units.Fold(row[off+m.sortBy])
 		}
 		slices.SortStableFunc(order, func(a, b int) int {
 			c := cmp.Compare(keys[a], keys[b])
@@ -220,7 +253,7 @@ func (m *Model) refresh() {
 	m.table.SetColumns(tc)
 	m.table.SetRows(cells)
 	m.table.SetWidth(max(m.width-2, 20))
-	m.table.SetHeight(max(m.height-9, 3))
+	m.table.SetHeight(max(m.height-9-m.panelLines(), 3))
 	m.filter.SetWidth(max(m.width-8, 10))
 	if len(cells) > 0 {
 		m.table.SetCursor(min(max(cursor, 0), len(cells)-1))
@@ -349,6 +382,10 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 		return m, func() tea.Msg { row, err := detect(); return detectedMsg{row: row, err: err} }
 	case keyMatches(key, m.keys.Backup):
 		return m, func() tea.Msg { return app.OpenBackupMsg{} }
+	case keyMatches(key, m.keys.Import):
+		return m, func() tea.Msg { return app.OpenAccountsMsg{} }
+	case keyMatches(key, m.keys.Export):
+		return m, func() tea.Msg { return app.OpenAccountsMsg{Export: true} }
 	case keyMatches(key, m.keys.Filter):
 		m.filtering = true
 		return m, m.filter.Focus()
@@ -472,10 +509,10 @@ func (m Model) View() string {
 	n := len(m.sh.Sheet.Rows(m.q.ID))
 	switch {
 	case m.filtering || m.filter.Value() != "":
-		b.WriteString(st.Subtitle.Render(tr.T("rows.count_filtered", len(m.shown), n)) + "\n")
+		b.WriteString(st.Subtitle.Render(tr.T("rows.count_filtered", len(m.shown), n)) + m.reviewCount() + "\n")
 		b.WriteString(m.filter.View() + "\n")
 	default:
-		b.WriteString(st.Subtitle.Render(tr.T("rows.count", n)) + "\n\n")
+		b.WriteString(st.Subtitle.Render(tr.T("rows.count", n)) + m.reviewCount() + "\n\n")
 	}
 	if n == 0 {
 		b.WriteString(st.Muted.Render(ansi.Wordwrap(tr.T("rows.empty"), w, " ")) + "\n")
@@ -487,6 +524,7 @@ func (m Model) View() string {
 		}
 	} else {
 		b.WriteString(m.table.View() + "\n")
+		b.WriteString(m.issuesView(w))
 	}
 	if m.status != "" {
 		s := st.Status
