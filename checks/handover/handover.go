@@ -9,6 +9,7 @@
 package handover
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"io"
@@ -22,6 +23,7 @@ import (
 	"mach/assets/i18n"
 	"mach/checks/answers"
 	"mach/checks/survey"
+	"mach/checks/units"
 )
 
 // Kind is the record kind of the backups table's rows.
@@ -102,6 +104,11 @@ func New(table *survey.Question, unit answers.Unit, rows []answers.Row, number s
 	if len(m.Datasets) == 0 {
 		return nil, ErrNoRows
 	}
+	// The minutes list the datasets by old unit, then by name, whatever
+	// order the rows were entered in.
+	slices.SortStableFunc(m.Datasets, func(a, b Dataset) int {
+		return cmp.Or(cmp.Compare(units.Fold(a.OldUnit), units.Fold(b.OldUnit)), cmp.Compare(units.Fold(a.Name), units.Fold(b.Name)))
+	})
 	if m.Number == "" && len(numbers) == 1 {
 		m.Number = m.Datasets[0].MinutesNo
 	}
