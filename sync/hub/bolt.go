@@ -36,8 +36,9 @@ var (
 	bucketTokens    = []byte("tokens")    // SHA-256 of a token → tokenRow JSON
 	bucketCodes     = []byte("codes")     // SHA-256 of a code → codeRow JSON
 	bucketDocuments = []byte("documents") // kind → protocol.Document JSON, the latest published
+	bucketSeen      = []byte("seen")      // unit → time a device of the unit last pulled, to the hour
 	allBuckets      = [][]byte{bucketMeta, bucketLog, bucketUnitLog, bucketVersions, bucketCurrent,
-		bucketSeqs, bucketAcked, bucketDevices, bucketTokens, bucketCodes, bucketDocuments}
+		bucketSeqs, bucketAcked, bucketDevices, bucketTokens, bucketCodes, bucketDocuments, bucketSeen}
 )
 
 // BoltOptions tune OpenBolt.

@@ -83,5 +83,9 @@ func (s *server) pull(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	resp.Documents = docs
+	if err := s.st.Seen(id.Unit, s.now()); err != nil {
+		// The pull stands; only the dashboard's last sync may lag.
+		s.log.Warn("last contact not noted", "unit", id.Unit, "err", err)
+	}
 	writeJSON(w, http.StatusOK, resp)
 }

@@ -34,6 +34,10 @@ type Storage interface {
 	// than device, logged after the cursor after (MaxPullRecords when
 	// limit is not in 1..MaxPullRecords).
 	Pull(device, unit string, after uint64, limit int) (protocol.PullResponse, error)
+	// Seen notes that a device of unit pulled at time at, so that a unit
+	// whose laptops sync without changes is not taken for stale. It writes
+	// at most once per SeenResolution for a unit.
+	Seen(unit string, at time.Time) error
 	// Current calls fn with the latest version (by Version.Compare) of
 	// every record of unit, tombstones included, in (kind, id) order.
 	Current(unit string, fn func(record.Record) error) error

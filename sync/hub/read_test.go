@@ -313,3 +313,21 @@ func TestReportRouteNeedsTheAdminTokenAndAFormat(t *testing.T) {
 		t.Fatalf("summary.csv has %d lines, want a header and 129 units", lines)
 	}
 }
+
+func TestAUnitWhoseLaptopsSyncWithoutChangesIsNotStale(t *testing.T) {
+	p := newProvince(t)
+	a, _, _ := fillPhuLy(t, p)
+	p.clock.add(protocol.StaleAfter + time.Hour)
+	var resp protocol.UnitsResponse
+	p.get(t, protocol.PathUnits, p.coordinator, &resp)
+	if got := unitOf(t, resp, unitPhuLy); !slices.Contains(got.Flags, protocol.FlagStale) {
+		t.Fatalf("flags %v after %v without a sync, want stale", got.Flags, protocol.StaleAfter)
+	}
+	// The laptop syncs with nothing new to push: its pull is a sync.
+	a.sync(t)
+	p.get(t, protocol.PathUnits, p.coordinator, &resp)
+	got := unitOf(t, resp, unitPhuLy)
+	if slices.Contains(got.Flags, protocol.FlagStale) || p.clock.now().Sub(got.LastSync) > time.Second {
+		t.Fatalf("after a sync without changes: flags %v, last sync %v (now %v)", got.Flags, got.LastSync, p.clock.now())
+	}
+}

@@ -322,6 +322,39 @@ func inConflict(tx *bbolt.Tx, id string) (bool, error) {
 	return record.InConflict(vs), nil
 }
 
+// SeenResolution is how fresh Seen keeps a unit's last pull: far finer
+// than the days that make a unit stale, and at most one write an hour for
+// each unit whatever the number of its laptops.
+const SeenResolution = time.Hour
+
+// Seen notes that a device of unit pulled at time at.
+func (b *Bolt) Seen(unit string, at time.Time) error {
+	fresh := false
+	err := b.db.View(func(tx *bbolt.Tx) error {
+		fresh = at.Sub(seenIn(tx, unit)) < SeenResolution
+		return nil
+	})
+	if err != nil || fresh {
+		return err
+	}
+	return b.db.Update(func(tx *bbolt.Tx) error {
+		if at.Before(seenIn(tx, unit)) {
+			return nil
+		}
+		return tx.Bucket(bucketSeen).Put([]byte(unit), u64(uint64(at.UnixMicro())))
+	})
+}
+
+// seenIn is when a device of unit last pulled, as Seen noted it; zero if
+// never.
+func seenIn(tx *bbolt.Tx, unit string) time.Time {
+	v := tx.Bucket(bucketSeen).Get([]byte(unit))
+	if len(v) != 8 {
+		return time.Time{}
+	}
+	return time.UnixMicro(int64(binary.BigEndian.Uint64(v))).UTC()
+}
+
 // lastSync is the time of unit's latest push that stored records; zero if
 // none.
 func lastSync(tx *bbolt.Tx, unit string) time.Time {
@@ -390,6 +423,9 @@ func (b *Bolt) Summaries(units []string) ([]protocol.UnitSummary, error) {
 				s.Code, s.Sections = unit, slices.Clone(blank.Sections)
 			}
 			s.Devices = devices[unit]
+			if seen := seenIn(tx, unit); seen.After(s.LastSync) {
+				s.LastSync = seen
+			}
 			report.Finish(&s, now, deadlines)
 			out = append(out, s)
 		}

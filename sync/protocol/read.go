@@ -65,7 +65,8 @@ type UnitSummary struct {
 	Name string `json:"name"`
 	// Devices counts the unit's enrolled devices that are not revoked.
 	Devices int `json:"devices"`
-	// LastSync is the last time a device of the unit pushed; zero if never.
+	// LastSync is the last time a device of the unit pushed records, or
+	// pulled (to the hour); zero if never.
 	LastSync time.Time `json:"last_sync,omitzero"`
 	// Records counts the unit's current records, tombstones left out.
 	Records int `json:"records"`
