@@ -56,19 +56,5 @@ func (b *Bolt) Pull(device, unit string, after uint64, limit int) (protocol.Pull
 // Current calls fn with the latest version of every record of unit, in
 // (kind, id) order; an error from fn stops the walk and is returned.
 func (b *Bolt) Current(unit string, fn func(record.Record) error) error {
-	prefix := join([]byte(unit), nil)
-	return b.db.View(func(tx *bbolt.Tx) error {
-		log := tx.Bucket(bucketLog)
-		c := tx.Bucket(bucketCurrent).Cursor()
-		for k, v := c.Seek(prefix); bytes.HasPrefix(k, prefix); k, v = c.Next() {
-			var r record.Record
-			if err := json.Unmarshal(log.Get(v[:8]), &r); err != nil {
-				return fmt.Errorf("decode record %q: %w", k[len(prefix):], err)
-			}
-			if err := fn(r); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
+	return b.db.View(func(tx *bbolt.Tx) error { return eachCurrent(tx, unit, fn) })
 }
