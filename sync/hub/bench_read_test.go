@@ -202,6 +202,27 @@ func BenchmarkNational(b *testing.B) {
 		b.ReportMetric(float64(sums)/float64(bare), "x-bare")
 		b.ReportMetric(float64(encoded)/float64(bare), "json-x-bare")
 	})
+	// Refresh: what the hub pays, in the background, to recompute every
+	// summary from the records, as after a new checklist is published.
+	b.Run("Refresh", func(b *testing.B) {
+		var bare, refresh time.Duration
+		for b.Loop() {
+			if err := h.db.Update(markAllDirty); err != nil {
+				b.Fatal(err)
+			}
+			t0 := time.Now()
+			bareScan(b, h)
+			t1 := time.Now()
+			if err := h.refreshDirty(); err != nil {
+				b.Fatal(err)
+			}
+			t2 := time.Now()
+			bare += t1.Sub(t0)
+			refresh += t2.Sub(t1)
+		}
+		b.ReportMetric(float64(refresh.Milliseconds())/float64(b.N), "refresh-ms")
+		b.ReportMetric(float64(refresh)/float64(bare), "x-bare")
+	})
 	var ninhBinh []units.Unit
 	for _, u := range all {
 		if u.Province == units.NinhBinh {
