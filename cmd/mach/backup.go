@@ -115,11 +115,15 @@ func readBackupTable(e env) (backupTable, error) {
 		if err != nil {
 			return backupTable{}, err
 		}
+		defer st.Close()
 		checklist = currentChecklist(e, st, shipped)
-		t.unit, _ = st.Meta(store.MetaUnit)
-		t.author, _ = st.Meta(store.MetaAuthor)
+		if t.unit, err = st.Meta(store.MetaUnit); err == nil {
+			t.author, err = st.Meta(store.MetaAuthor)
+		}
+		if err != nil {
+			return backupTable{}, userError{sentence: e.tr.T("cli.open_failed", st.Path(), err), err: err}
+		}
 		t.hasData = true
-		st.Close()
 	}
 	q, ok := checklist.Question(backup.TableID)
 	if !ok || q.Type != survey.TypeTable || q.Kind != backup.TableKind {
