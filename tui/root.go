@@ -9,6 +9,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"mach/checks/answers"
+	"mach/checks/survey"
 	"mach/checks/units"
 	"mach/tui/accounts"
 	"mach/tui/app"
@@ -52,9 +53,10 @@ type loadedMsg struct {
 type Root struct {
 	sh     *app.Shared
 	active screen
-	// pages are the screens opened so far, by name; checks and rows are
-	// also kept typed for what the root asks of them.
+	// pages are the screens opened so far, by name; home, checks and rows
+	// are also kept typed for what the root asks of them.
 	pages         map[screen]page
+	home          *holder[home.Model, *home.Model]
 	checks        *holder[netcheck.Model, *netcheck.Model]
 	backup        *holder[backup.Model, *backup.Model]
 	rows          *holder[rows.Model, *rows.Model]
@@ -64,6 +66,9 @@ type Root struct {
 	// syncFailures counts the sync rounds that failed in a row, for the
 	// backoff.
 	syncFailures int
+	// nextChecklist is a checklist the province published, waiting for the
+	// officer to be back on the home screen to replace the one in use.
+	nextChecklist *survey.Checklist
 }
 
 var _ tea.Model = (*Root)(nil)
@@ -129,7 +134,8 @@ func (r *Root) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return r, nil
 		}
 		r.sh.Sheet, r.sh.Units = msg.sheet, msg.units
-		r.pages[screenHome] = hold(home.New(r.sh))
+		r.home = hold(home.New(r.sh))
+		r.pages[screenHome] = r.home
 		if msg.sheet.Unit().Code == "" {
 			r.open(screenSetup, hold(setup.New(r.sh)))
 		} else {
@@ -149,7 +155,10 @@ func (r *Root) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case syncDoneMsg:
 		return r, r.synced(msg)
 	case sheetReloadedMsg:
-		r.sh.Sheet = msg.sheet
+		// A reload under a checklist since replaced is out of date.
+		if msg.sheet.Checklist() == r.sh.Checklist {
+			r.sh.Sheet = msg.sheet
+		}
 		return r, nil
 	case app.SavedMsg:
 		r.sh.SyncStatus.State.Pending += len(msg.Records)
@@ -173,13 +182,13 @@ func (r *Root) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		r.resize()
 		if left == screenConflicts {
-			return r, conflictCountCmd(r.sh)
+			return r, tea.Batch(conflictCountCmd(r.sh), r.useNextChecklist())
 		}
-		return r, nil
+		return r, r.useNextChecklist()
 	case setup.DoneMsg:
 		r.active = screenHome
 		r.resize()
-		return r, nil
+		return r, r.useNextChecklist()
 	case app.OpenSectionMsg:
 		if sec, ok := r.sh.Checklist.Section(msg.Section); ok {
 			r.open(screenSection, hold(section.New(r.sh, sec)))

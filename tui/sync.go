@@ -9,6 +9,7 @@ import (
 	"mach/checks/answers"
 	"mach/sync/store"
 	"mach/tui/app"
+	"mach/tui/home"
 )
 
 // firstSync is how soon after start the first background round runs.
@@ -96,10 +97,45 @@ func (r *Root) synced(msg syncDoneMsg) tea.Cmd {
 	if msg.report.Conflicts > 0 {
 		cmds = append(cmds, conflictCountCmd(r.sh))
 	}
-	if msg.report.Pulled > 0 && r.sh.Sheet != nil {
+	if adopted := r.adopt(msg.report); adopted != nil {
+		// The answers are read again under the new checklist.
+		cmds = append(cmds, adopted)
+	} else if msg.report.Pulled > 0 && r.sh.Sheet != nil {
 		cmds = append(cmds, reloadCmd(r.sh))
 	}
 	return tea.Batch(cmds...)
+}
+
+// adopt takes the checklist and the profile the province published that a
+// round brought: the profile serves the next checks at once; the checklist
+// replaces the one in use as soon as the officer is on the home screen, so
+// that no open question or row changes under their hands.
+func (r *Root) adopt(report app.SyncReport) tea.Cmd {
+	if report.Profile != nil {
+		r.sh.Profile = report.Profile
+		r.sh.Log.Info("using the profile the province published", "version", report.Profile.Version)
+	}
+	if report.Checklist != nil {
+		r.nextChecklist = report.Checklist
+	}
+	return r.useNextChecklist()
+}
+
+// useNextChecklist puts the waiting checklist in use when the home screen
+// is shown, and reads the answers again under it.
+func (r *Root) useNextChecklist() tea.Cmd {
+	c := r.nextChecklist
+	if c == nil || r.active != screenHome || r.home == nil {
+		return nil
+	}
+	r.nextChecklist = nil
+	r.sh.Checklist = c
+	r.home = hold(home.New(r.sh))
+	r.pages[screenHome] = r.home
+	r.home.m.SetStatus(r.sh.Tr.T("app.new_checklist", c.Version))
+	r.resize()
+	r.sh.Log.Info("using the checklist the province published", "version", c.Version)
+	return reloadCmd(r.sh)
 }
 
 // conflictCountMsg carries how many records are in conflict.

@@ -3,6 +3,7 @@ package tui
 import (
 	"context"
 	"errors"
+	"io/fs"
 	"strings"
 	"testing"
 	"time"
@@ -10,6 +11,8 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
+	"mach/assets"
+	"mach/checks/survey"
 	"mach/sync/store"
 	"mach/tui/app"
 	"mach/tui/app/apptest"
@@ -76,3 +79,42 @@ func mustState(t *testing.T, sh *app.Shared) store.SyncState {
 }
 
 func rootScreen(r *Root) string { return ansi.Strip(r.View().Content) }
+
+func TestAPublishedChecklistIsUsedOnceBackHome(t *testing.T) {
+	sh := apptest.Shared(t)
+	apptest.WithUnit(t, sh)
+	data, err := fs.ReadFile(assets.FS, survey.DefaultFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v2text := strings.Replace(string(data), "\nversion: 1\n", "\nversion: 2\n", 1)
+	v2text = strings.Replace(v2text, `title: {vi: "Thiết bị CNTT",`, `title: {vi: "Thiết bị CNTT (mẫu 2)",`, 1)
+	v2, err := survey.Parse("v2.yaml", []byte(v2text))
+	if err != nil || v2.Version != 2 {
+		t.Fatalf("the second checklist: %v", err)
+	}
+	sh.Sync = func(context.Context) (app.SyncReport, error) { return app.SyncReport{Checklist: v2}, nil }
+	r := New(sh)
+	r.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
+	r.Update(loadedMsg{sheet: sh.Sheet, units: sh.Units})
+
+	// In a section, the checklist in use stays until the officer is back.
+	r.Update(app.OpenSectionMsg{Section: "equipment"})
+	_, cmd := r.Update(syncTickMsg{})
+	r.Update(cmd())
+	if r.sh.Checklist == v2 || strings.Contains(rootScreen(r), "(mẫu 2)") {
+		t.Fatal("the new checklist replaced the one of an open section")
+	}
+	_, cmd = r.Update(app.BackMsg{})
+	if r.sh.Checklist != v2 || cmd == nil {
+		t.Fatal("back home, the new checklist is not in use")
+	}
+	r.Update(cmd())
+	view := rootScreen(r)
+	if !strings.Contains(view, "Thiết bị CNTT (mẫu 2)") || !strings.Contains(view, "phiên bản 2") {
+		t.Fatalf("home does not show the new checklist:\n%s", view)
+	}
+	if r.sh.Sheet.Checklist() != v2 {
+		t.Fatal("the answers were not read again under the new checklist")
+	}
+}

@@ -13,6 +13,7 @@ import (
 	"mach/checks/profile"
 	"mach/checks/survey"
 	"mach/checks/units"
+	"mach/sync/protocol"
 	"mach/sync/store"
 	"mach/tui"
 	"mach/tui/app"
@@ -37,10 +38,11 @@ func runChecklist(cmd *cobra.Command, _ []string) error {
 	if err != nil {
 		return err
 	}
-	if sh.Sync, err = syncer(e, st); err != nil {
+	inUse := documentsInUse{checklist: sh.Checklist.Version, profile: sh.Profile.Version}
+	if sh.Sync, err = syncer(e, st, &inUse); err != nil {
 		return err
 	}
-	sh.NewSyncer = func() (app.Syncer, error) { return syncer(e, st) }
+	sh.NewSyncer = func() (app.Syncer, error) { return syncer(e, st, &inUse) }
 	if plainFlag {
 		dir, err := units.Load()
 		if err != nil {
@@ -91,15 +93,37 @@ func detectThisComputer() (map[string]any, error) {
 	return dev.Row(), errors.Join(errs...)
 }
 
+// documentsInUse are the versions of the checklist and the profile the
+// interface runs with.
+type documentsInUse struct{ checklist, profile int }
+
 // syncer is the background sync of an enrolled device; nil before
-// enrolment.
-func syncer(e env, st *store.Store) (app.Syncer, error) {
+// enrolment. A round that brought a newer checklist or profile than those
+// in use hands them over with its report.
+func syncer(e env, st *store.Store, inUse *documentsInUse) (app.Syncer, error) {
 	c, err := hubClient(e, st)
 	if err != nil || c == nil {
 		return nil, err
 	}
 	return func(ctx context.Context) (app.SyncReport, error) {
 		res, err := c.Sync(ctx, st)
-		return app.SyncReport{Pushed: res.Pushed, Pulled: res.Pulled, Conflicts: res.Conflicts, Pending: res.Pending}, err
+		report := app.SyncReport{Pushed: res.Pushed, Pulled: res.Pulled, Conflicts: res.Conflicts, Pending: res.Pending}
+		if v, data, derr := st.Document(protocol.DocChecklist); derr == nil && v > inUse.checklist {
+			inUse.checklist = v
+			if c, perr := survey.Parse(protocol.DocChecklist+".yaml", data); perr != nil {
+				logDocument(e, protocol.DocChecklist, perr)
+			} else {
+				report.Checklist = c
+			}
+		}
+		if v, data, derr := st.Document(protocol.DocProfile); derr == nil && v > inUse.profile {
+			inUse.profile = v
+			if p, perr := profile.Parse(protocol.DocProfile+".yaml", data); perr != nil {
+				logDocument(e, protocol.DocProfile, perr)
+			} else {
+				report.Profile = p
+			}
+		}
+		return report, err
 	}, nil
 }

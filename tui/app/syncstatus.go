@@ -4,12 +4,18 @@ import (
 	"context"
 	"time"
 
+	"mach/checks/profile"
+	"mach/checks/survey"
 	"mach/sync/store"
 )
 
 // SyncReport is what one sync round did.
 type SyncReport struct {
 	Pushed, Pulled, Conflicts, Pending int
+	// Checklist and Profile are the ones the province published that this
+	// round brought, above the versions in use; nil when none came.
+	Checklist *survey.Checklist
+	Profile   *profile.Profile
 }
 
 // Syncer runs one sync round with the province hub; it returns the code of
