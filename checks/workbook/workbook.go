@@ -5,8 +5,10 @@
 // memory (to size its columns) and excelize spills the rest to a temporary
 // file, so a national export does not hold the whole workbook in memory.
 //
-// Every cell is text, so that unit codes keep their leading zeros and serial
-// numbers their digits. Text that a spreadsheet would take for a formula (it
+// Cells are text, so that unit codes keep their leading zeros and serial
+// numbers their digits, except in the columns a sheet declares numeric:
+// there a cell written as a plain number (1685, 2.5) is a number in XLSX, so
+// that Excel sums it. Text that a spreadsheet would take for a formula (it
 // begins with = + - @, a tab or a carriage return) is made harmless: in XLSX
 // it is a text cell with the text number format, which Excel never
 // evaluates, even after the cell is edited; in CSV it gets a leading
@@ -17,6 +19,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strconv"
 	"unicode/utf8"
 
 	"github.com/xuri/excelize/v2"
@@ -38,14 +41,17 @@ type XLSX struct {
 	file   *excelize.File
 	sheets int
 	cur    *sheet
-	// textStyle and headStyle are the style ids of body and header cells.
-	textStyle, headStyle int
+	// textStyle, numberStyle and headStyle are the style ids of text,
+	// number and header cells.
+	textStyle, numberStyle, headStyle int
 }
 
 // sheet is the sheet being written.
 type sheet struct {
 	stream  *excelize.StreamWriter
 	headers []string
+	// numeric says which columns hold numbers.
+	numeric []bool
 	// held are the first rows, kept until the widths are known.
 	held    [][]string
 	widths  []int
@@ -60,19 +66,24 @@ func NewXLSX(out io.Writer) (*XLSX, error) {
 	if err != nil {
 		return nil, fmt.Errorf("workbook style: %w", err)
 	}
+	number, err := f.NewStyle(&excelize.Style{NumFmt: 0})
+	if err != nil {
+		return nil, fmt.Errorf("workbook style: %w", err)
+	}
 	head, err := f.NewStyle(&excelize.Style{NumFmt: 49, Font: &excelize.Font{Bold: true},
 		Fill:      excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"DDEBF7"}},
 		Alignment: &excelize.Alignment{Vertical: "center", WrapText: true}})
 	if err != nil {
 		return nil, fmt.Errorf("workbook style: %w", err)
 	}
-	return &XLSX{out: out, file: f, textStyle: text, headStyle: head}, nil
+	return &XLSX{out: out, file: f, textStyle: text, numberStyle: number, headStyle: head}, nil
 }
 
 // Sheet starts a new sheet called name (at most 31 characters, none of
 // : \ / ? * [ ]) with a header row; the sheet before it is finished. The
-// header row is frozen and carries filters.
-func (x *XLSX) Sheet(name string, headers []string) error {
+// header row is frozen and carries filters. numeric are the indexes of the
+// columns that hold numbers.
+func (x *XLSX) Sheet(name string, headers []string, numeric ...int) error {
 	if err := x.finish(); err != nil {
 		return err
 	}
@@ -88,7 +99,12 @@ func (x *XLSX) Sheet(name string, headers []string) error {
 	if err != nil {
 		return fmt.Errorf("sheet %q: %w", name, err)
 	}
-	s := &sheet{stream: sw, headers: headers, widths: make([]int, len(headers))}
+	s := &sheet{stream: sw, headers: headers, widths: make([]int, len(headers)), numeric: make([]bool, len(headers))}
+	for _, i := range numeric {
+		if i >= 0 && i < len(headers) {
+			s.numeric[i] = true
+		}
+	}
 	for i, h := range headers {
 		s.widen(i, h)
 	}
@@ -113,7 +129,7 @@ func (x *XLSX) Row(cells ...string) error {
 		}
 		return x.start()
 	}
-	return x.write(s.rows+1, cells, x.textStyle)
+	return x.write(s.rows+1, cells, false)
 }
 
 // Close finishes the last sheet and writes the workbook.
@@ -147,11 +163,11 @@ func (x *XLSX) start() error {
 	if err := s.stream.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
 		return fmt.Errorf("freeze header: %w", err)
 	}
-	if err := x.write(1, s.headers, x.headStyle); err != nil {
+	if err := x.write(1, s.headers, true); err != nil {
 		return err
 	}
 	for i, row := range s.held {
-		if err := x.write(i+2, row, x.textStyle); err != nil {
+		if err := x.write(i+2, row, false); err != nil {
 			return err
 		}
 	}
@@ -159,11 +175,20 @@ func (x *XLSX) start() error {
 	return nil
 }
 
-// write writes one row of text cells.
-func (x *XLSX) write(row int, cells []string, style int) error {
+// write writes one row: the header, or a row of text cells and, in the
+// numeric columns, numbers.
+func (x *XLSX) write(row int, cells []string, header bool) error {
 	values := make([]any, len(cells))
 	for i, c := range cells {
-		values[i] = excelize.Cell{StyleID: style, Value: c}
+		switch {
+		case header:
+			values[i] = excelize.Cell{StyleID: x.headStyle, Value: c}
+		case i < len(x.cur.numeric) && x.cur.numeric[i] && plainNumber(c):
+			f, _ := strconv.ParseFloat(c, 64)
+			values[i] = excelize.Cell{StyleID: x.numberStyle, Value: f}
+		default:
+			values[i] = excelize.Cell{StyleID: x.textStyle, Value: c}
+		}
 	}
 	cell, err := excelize.CoordinatesToCellName(1, row)
 	if err != nil {
@@ -203,6 +228,25 @@ func (x *XLSX) finish() error {
 		return fmt.Errorf("finish sheet: %w", err)
 	}
 	return nil
+}
+
+// plainNumber reports whether s is a number as the callers write them:
+// digits, at most one point, an optional minus sign; no exponent, no
+// separators, nothing that is not a finite number.
+func plainNumber(s string) bool {
+	digits, point := 0, false
+	for i, r := range s {
+		switch {
+		case r >= '0' && r <= '9':
+			digits++
+		case r == '.' && !point:
+			point = true
+		case r == '-' && i == 0:
+		default:
+			return false
+		}
+	}
+	return digits > 0 && digits <= 15
 }
 
 // widen grows column i's width to fit text.

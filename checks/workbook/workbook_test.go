@@ -141,3 +141,45 @@ func TestCSVHasBOMAndHarmlessCells(t *testing.T) {
 		t.Errorf("header %q", rows[0])
 	}
 }
+
+func TestXLSXNumericColumnsHoldNumbers(t *testing.T) {
+	var buf bytes.Buffer
+	x, err := NewXLSX(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := x.Sheet("Đề xuất", []string{"Mã", "Số lượng", "Ghi chú"}, 1); err != nil {
+		t.Fatal(err)
+	}
+	rows := [][]string{{"00013", "1685", "12"}, {"00014", "2.5", "-3"}, {"00015", "", "x"}, {"00016", "chưa rõ", "=1+1"},
+		{"00017", "12500000000000000000", ""}}
+	for _, r := range rows {
+		if err := x.Row(r...); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := x.Close(); err != nil {
+		t.Fatal(err)
+	}
+	f, err := excelize.OpenReader(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	for _, c := range []struct {
+		cell, value string
+		number      bool
+	}{
+		{"A2", "00013", false}, {"B2", "1685", true}, {"C2", "12", false}, {"B3", "2.5", true}, {"C3", "-3", false},
+		{"B5", "chưa rõ", false}, {"C5", "=1+1", false}, {"B6", "12500000000000000000", false},
+	} {
+		got, err := f.GetCellValue("Đề xuất", c.cell)
+		if err != nil || got != c.value {
+			t.Errorf("%s = %q (%v), want %q", c.cell, got, err, c.value)
+		}
+		typ, _ := f.GetCellType("Đề xuất", c.cell)
+		if isNumber := typ == excelize.CellTypeNumber || typ == excelize.CellTypeUnset; isNumber != c.number {
+			t.Errorf("%s: cell type %v, want a number: %v", c.cell, typ, c.number)
+		}
+	}
+}

@@ -25,6 +25,8 @@ type area struct {
 	// id names the CSV file; title names the sheet.
 	id, title string
 	headers   []string
+	// numeric are the indexes of the columns that hold numbers.
+	numeric []int
 	// rows adds the unit's rows to the area.
 	rows func(u units.Unit, s *answers.Sheet, out *spools) error
 	// groups are the values of the column the area is ordered by, in
@@ -124,6 +126,9 @@ func unitHeaders() []string { return []string{vi().T("report.col_code"), vi().T(
 func questionsArea(sec *survey.Section, qs []*survey.Question) *area {
 	a := &area{id: sec.ID, title: sec.Title.VI, headers: unitHeaders()}
 	for _, q := range qs {
+		if q.Type == survey.TypeNumber {
+			a.numeric = append(a.numeric, len(a.headers))
+		}
 		a.headers = append(a.headers, q.Label.VI)
 	}
 	a.rows = func(u units.Unit, s *answers.Sheet, out *spools) error {
@@ -159,6 +164,11 @@ func tableArea(q *survey.Question, title string) *area {
 	}
 	a.headers = unitHeaders()
 	for _, c := range cols {
+		if c.Type == survey.TypeNumber {
+			// The system is never a number: the swap below keeps the
+			// columns after the third where they are.
+			a.numeric = append(a.numeric, len(a.headers))
+		}
 		a.headers = append(a.headers, c.Label.VI)
 	}
 	if by != nil {
@@ -222,6 +232,9 @@ func checkRunsArea() *area {
 	tr := vi()
 	a := &area{id: "check_runs", title: tr.T("report.sheet_check_runs"), headers: unitHeaders()}
 	for _, k := range []string{"network", "started", "finished", "profile", "result", "pass", "warn", "fail", "skip", "causes", "actions"} {
+		if slices.Contains([]string{"pass", "warn", "fail", "skip"}, k) {
+			a.numeric = append(a.numeric, len(a.headers))
+		}
 		a.headers = append(a.headers, tr.T("report.col_"+k))
 	}
 	a.rows = func(u units.Unit, s *answers.Sheet, out *spools) error {

@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"encoding/json"
 	"io"
+	"math"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -323,6 +325,34 @@ func TestWorkbookReadsBackCellByCell(t *testing.T) {
 	}
 	if got := pad(summary[2], len(head))[col("Cảnh báo")]; got != "chưa bắt đầu" {
 		t.Errorf("Phù Vân's warnings %q, want chưa bắt đầu", got)
+	}
+	// Numbers stay numbers, codes stay text.
+	ratio := float64(sums[0].Answered) / float64(sums[0].Required)
+	if got, want := phuLy[col("Tỷ lệ hoàn thành (%)")], strconv.FormatFloat(math.Round(ratio*1000)/10, 'f', -1, 64); got != want {
+		t.Errorf("summary completion %q, want %q", got, want)
+	}
+	for _, c := range []struct {
+		sheet, column string
+		row           int
+		number        bool
+	}{
+		{"Tổng hợp", "Số bản ghi", 2, true}, {"Tổng hợp", "Tỷ lệ hoàn thành (%)", 2, true},
+		{"Tổng hợp", "Tài khoản: Thu hồi", 2, true}, {"Tổng hợp", "Mã đơn vị", 2, false},
+		{"Đề xuất", "Số lượng", 2, true}, {"Đề xuất", "Kinh phí dự kiến (đồng)", 2, true}, {"Đề xuất", "Mã đơn vị", 2, false},
+	} {
+		rows, err := f.GetRows(c.sheet)
+		if err != nil {
+			t.Fatal(err)
+		}
+		i := slices.Index(rows[0], c.column)
+		if i < 0 {
+			t.Fatalf("%s has no column %q", c.sheet, c.column)
+		}
+		cell, _ := excelize.CoordinatesToCellName(i+1, c.row)
+		typ, _ := f.GetCellType(c.sheet, cell)
+		if isNumber := typ == excelize.CellTypeNumber || typ == excelize.CellTypeUnset; isNumber != c.number {
+			t.Errorf("%s %s (%s): cell type %v, want a number: %v", c.sheet, c.column, cell, typ, c.number)
+		}
 	}
 }
 

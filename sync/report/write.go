@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"strconv"
 	"strings"
 
@@ -31,6 +32,7 @@ type Options struct {
 // area's rows, kept in temporary files.
 type built struct {
 	summaryHeaders []string
+	summaryNumeric []int
 	summary        [][]string
 	areas          []*area
 }
@@ -55,7 +57,7 @@ func build(src Source, opts Options) (*built, error) {
 		return nil, fmt.Errorf("report: %w", err)
 	}
 	b := &built{areas: areasOf(c)}
-	b.summaryHeaders, b.summary = summarySheet(c, opts.Units, sums)
+	b.summaryHeaders, b.summaryNumeric, b.summary = summarySheet(c, opts.Units, sums)
 	for _, u := range opts.Units {
 		sheet := answers.New(c)
 		err := src.Current(u.Code, func(r record.Record) error {
@@ -84,9 +86,9 @@ func (b *built) close() {
 }
 
 // each calls fn with every sheet in order: its CSV id, its title, its
-// headers and a walk over its rows.
-func (b *built) each(fn func(id, title string, headers []string, rows func(func([]string) error) error) error) error {
-	err := fn(SummaryID, vi().T("report.sheet_summary"), b.summaryHeaders, func(row func([]string) error) error {
+// headers, the indexes of its numeric columns and a walk over its rows.
+func (b *built) each(fn func(id, title string, headers []string, numeric []int, rows func(func([]string) error) error) error) error {
+	err := fn(SummaryID, vi().T("report.sheet_summary"), b.summaryHeaders, b.summaryNumeric, func(row func([]string) error) error {
 		for _, r := range b.summary {
 			if err := row(r); err != nil {
 				return err
@@ -98,7 +100,7 @@ func (b *built) each(fn func(id, title string, headers []string, rows func(func(
 		return err
 	}
 	for _, a := range b.areas {
-		if err := fn(a.id, a.title, a.headers, a.out.each); err != nil {
+		if err := fn(a.id, a.title, a.headers, a.numeric, a.out.each); err != nil {
 			return err
 		}
 	}
@@ -121,8 +123,8 @@ func WriteXLSX(w io.Writer, src Source, opts Options) error {
 	if err != nil {
 		return err
 	}
-	err = b.each(func(_, title string, headers []string, rows func(func([]string) error) error) error {
-		if err := x.Sheet(title, headers); err != nil {
+	err = b.each(func(_, title string, headers []string, numeric []int, rows func(func([]string) error) error) error {
+		if err := x.Sheet(title, headers, numeric...); err != nil {
 			return err
 		}
 		return rows(func(r []string) error { return x.Row(r...) })
@@ -149,7 +151,7 @@ func WriteCSV(open func(name string) (io.WriteCloser, error), src Source, opts O
 		return err
 	}
 	defer b.close()
-	return b.each(func(id, _ string, headers []string, rows func(func([]string) error) error) error {
+	return b.each(func(id, _ string, headers []string, _ []int, rows func(func([]string) error) error) error {
 		f, err := open(id + ".csv")
 		if err != nil {
 			return err
@@ -186,11 +188,16 @@ type nopCloser struct{ io.Writer }
 
 func (nopCloser) Close() error { return nil }
 
-// summarySheet makes the summary's headers and one row per unit.
-func summarySheet(c *survey.Checklist, us []units.Unit, sums []protocol.UnitSummary) ([]string, [][]string) {
+// summarySheet makes the summary's headers, the indexes of its numeric
+// columns and one row per unit.
+func summarySheet(c *survey.Checklist, us []units.Unit, sums []protocol.UnitSummary) ([]string, []int, [][]string) {
 	tr := vi()
 	headers := unitHeaders()
+	var numeric []int
 	for _, k := range []string{"devices", "last_sync", "records", "answered", "required", "ratio"} {
+		if k != "last_sync" {
+			numeric = append(numeric, len(headers))
+		}
 		headers = append(headers, tr.T("report.col_"+k))
 	}
 	for _, sec := range c.Sections {
@@ -206,9 +213,13 @@ func summarySheet(c *survey.Checklist, us []units.Unit, sums []protocol.UnitSumm
 		}
 	}
 	for _, o := range actions {
+		numeric = append(numeric, len(headers))
 		headers = append(headers, tr.T("report.col_accounts", o.Label.VI))
 	}
 	for _, k := range []string{"datasets", "backups_verified", "handovers", "conflicts", "flags"} {
+		if k != "flags" {
+			numeric = append(numeric, len(headers))
+		}
 		headers = append(headers, tr.T("report.col_"+k))
 	}
 	rows := make([][]string, len(sums))
@@ -218,7 +229,7 @@ func summarySheet(c *survey.Checklist, us []units.Unit, sums []protocol.UnitSumm
 			ratio = float64(s.Answered) / float64(s.Required)
 		}
 		row := []string{us[i].Code, us[i].Name, strconv.Itoa(s.Devices), dateTime(s.LastSync),
-			strconv.Itoa(s.Records), strconv.Itoa(s.Answered), strconv.Itoa(s.Required), tr.Percent(ratio)}
+			strconv.Itoa(s.Records), strconv.Itoa(s.Answered), strconv.Itoa(s.Required), strconv.FormatFloat(math.Round(ratio*1000)/10, 'f', -1, 64)}
 		for _, sec := range c.Sections {
 			row = append(row, sectionCell(s.Sections, sec.ID))
 		}
@@ -236,7 +247,7 @@ func summarySheet(c *survey.Checklist, us []units.Unit, sums []protocol.UnitSumm
 			strconv.Itoa(s.Conflicts), strings.Join(flags, ", "))
 		rows[i] = row
 	}
-	return headers, rows
+	return headers, numeric, rows
 }
 
 // sectionCell shows a section's progress: "3/5", "3/5 (quá hạn)".
