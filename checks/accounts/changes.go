@@ -186,7 +186,7 @@ func WriteXLSX(w io.Writer, table *survey.Question, lists []List, tr *i18n.Trans
 		return err
 	}
 	summary := []string{tr.T("accounts.list.system"), tr.T("accounts.list.action"), tr.T("accounts.list.count"), tr.T("accounts.list.sheet")}
-	if err := x.Sheet(tr.T("accounts.list.summary"), summary); err != nil {
+	if err := x.Sheet(tr.T("accounts.list.summary"), summary, 2); err != nil {
 		return err
 	}
 	for _, l := range lists {
