@@ -53,11 +53,11 @@ func accountsTable(t *testing.T, rows ...map[string]any) (Model, *app.Shared) {
 }
 
 var reviewRows = []map[string]any{
-	{"full_name": "Nguyễn Văn An", "position": "Chủ tịch", "system": "email", "email": "an.nv@gmail.com", "action": "keep"},
-	{"full_name": "Trần Thị Bình", "system": "qlvb", "account": "binh.tt", "action": "keep"},
-	{"full_name": "Lê Văn Cường", "system": "qlvb", "account": "binh.tt", "action": "revoke"},
-	{"full_name": "Phạm Thị Dung", "system": "cks", "cert_serial": "5401AB", "cert_expiry": "2025-12-11", "action": "keep"},
-	{"full_name": "Hoàng Văn Em", "system": "tthc", "account": "em.hv", "action": "keep"},
+	{"full_name": "Bùi Văn An", "position": "Chủ tịch", "system": "email", "email": "an.nv@gmail.com", "action": "keep"},
+	{"full_name": "Đặng Thị Bình", "system": "qlvb", "account": "binh.tt", "action": "keep"},
+	{"full_name": "Hoàng Văn Cường", "system": "qlvb", "account": "binh.tt", "action": "revoke"},
+	{"full_name": "Lê Thị Dung", "system": "cks", "cert_serial": "5401AB", "cert_expiry": "2025-12-11", "action": "keep"},
+	{"full_name": "Nguyễn Văn Em", "system": "tthc", "account": "em.hv", "action": "keep"},
 }
 
 func TestAccountsTableShowsIssues(t *testing.T) {
@@ -79,7 +79,7 @@ func TestAccountsTableShowsIssues(t *testing.T) {
 			}
 		}
 	}
-	want := map[string]string{"Nguyễn Văn An": "?", "Trần Thị Bình": "!", "Lê Văn Cường": "!", "Phạm Thị Dung": "?", "Hoàng Văn Em": ""}
+	want := map[string]string{"Bùi Văn An": "?", "Đặng Thị Bình": "!", "Hoàng Văn Cường": "!", "Lê Thị Dung": "?", "Nguyễn Văn Em": ""}
 	for n, w := range want {
 		if marks[n] != w {
 			t.Errorf("marker of %s = %q, want %q (all %q)", n, marks[n], w, marks)
@@ -90,7 +90,7 @@ func TestAccountsTableShowsIssues(t *testing.T) {
 	m = d.Send(m, apptest.Key("down"))
 	m = d.Send(m, apptest.Key("down"))
 	view = ansi.Strip(m.View())
-	if !strings.Contains(view, "! Trùng tài khoản với dòng của Trần Thị Bình (cùng hệ thống).") ||
+	if !strings.Contains(view, "! Trùng tài khoản với dòng của Đặng Thị Bình (cùng hệ thống).") ||
 		!strings.Contains(view, "! Lý do: thu hồi phải ghi lý do.") {
 		t.Fatalf("the third row's errors are not listed:\n%s", view)
 	}

@@ -134,6 +134,9 @@ func New(sh *app.Shared, q *survey.Question) Model {
 	m.keys.Export.SetEnabled(isAccounts)
 	if isAccounts {
 		m.review, m.today = &review{}, time.Now
+		// Sorted by name, a person's accounts (one row per system) stand
+		// together.
+		m.sortBy = 0
 	}
 	m.table = table.New(table.WithFocused(true), table.WithKeyMap(tableKeys()))
 	m.styleTable()
