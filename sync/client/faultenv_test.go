@@ -44,8 +44,8 @@ type hookedStorage struct {
 	afterPush func(n int) // n counts successful pushes, from 1
 }
 
-func (h *hookedStorage) Push(device, unit string, req protocol.PushRequest) (protocol.PushResponse, error) {
-	resp, err := h.Bolt.Push(device, unit, req)
+func (h *hookedStorage) Push(device, unit string, req protocol.PushRequest, raw ...json.RawMessage) (protocol.PushResponse, error) {
+	resp, err := h.Bolt.Push(device, unit, req, raw...)
 	if err != nil {
 		return resp, err
 	}

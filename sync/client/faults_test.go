@@ -378,8 +378,8 @@ func TestHelperHub(t *testing.T) {
 // has committed, before the hub can answer.
 type killAfterCommit struct{ *hub.Bolt }
 
-func (k killAfterCommit) Push(device, unit string, req protocol.PushRequest) (protocol.PushResponse, error) {
-	resp, err := k.Bolt.Push(device, unit, req)
+func (k killAfterCommit) Push(device, unit string, req protocol.PushRequest, raw ...json.RawMessage) (protocol.PushResponse, error) {
+	resp, err := k.Bolt.Push(device, unit, req, raw...)
 	if err != nil {
 		return resp, err
 	}

@@ -34,15 +34,20 @@ func (s *server) push(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	var req protocol.PushRequest
-	if !decodeBody(w, r, &req) {
+	var body pushBody
+	if !decodeBody(w, r, &body) {
+		return
+	}
+	req, raw, err := body.request()
+	if err != nil {
+		writeError(w, http.StatusBadRequest, protocol.CodeBadRequest, err.Error())
 		return
 	}
 	if req.Device == "" {
 		writeError(w, http.StatusBadRequest, protocol.CodeBadRequest, "the batch names no device")
 		return
 	}
-	resp, err := s.st.Push(id.Device, id.Unit, req)
+	resp, err := s.st.Push(id.Device, id.Unit, req, raw...)
 	if errors.Is(err, ErrGap) {
 		writeJSON(w, http.StatusConflict, protocol.Error{Code: protocol.CodeGap, Message: err.Error(), Acked: &resp.Acked})
 		return

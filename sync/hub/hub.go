@@ -9,6 +9,7 @@
 package hub
 
 import (
+	"encoding/json"
 	"errors"
 	"io"
 	"time"
@@ -29,7 +30,9 @@ type Storage interface {
 	// with ErrGap, carrying what is held in the response, when the batch
 	// does not start at Acked+1, or ErrEpochReused when a seq held comes
 	// with another record version.
-	Push(device, unit string, req protocol.PushRequest) (protocol.PushResponse, error)
+	// raw, when given, are the entries' records as the device sent them,
+	// one per entry, kept as they are rather than encoded again.
+	Push(device, unit string, req protocol.PushRequest, raw ...json.RawMessage) (protocol.PushResponse, error)
 	// Pull returns up to limit records of unit written by devices other
 	// than device, logged after the cursor after (MaxPullRecords when
 	// limit is not in 1..MaxPullRecords).

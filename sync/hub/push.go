@@ -3,6 +3,7 @@ package hub
 import (
 	"bytes"
 	"encoding/binary"
+	"encoding/json"
 	"errors"
 	"fmt"
 
@@ -19,10 +20,13 @@ import (
 // version gives ErrEpochReused. The first new entry must be Acked+1, else
 // ErrGap with the response saying what is held. A version already held (by
 // (id, version)) is not stored twice.
-func (b *Bolt) Push(device, unit string, req protocol.PushRequest) (protocol.PushResponse, error) {
+func (b *Bolt) Push(device, unit string, req protocol.PushRequest, raw ...json.RawMessage) (protocol.PushResponse, error) {
 	resp := protocol.PushResponse{Epoch: req.Epoch}
 	if err := checkPush(device, unit, req); err != nil {
 		return resp, fmt.Errorf("push: %w", err)
+	}
+	if raw != nil && len(raw) != len(req.Entries) {
+		return resp, fmt.Errorf("push: %d records' bytes for %d entries", len(raw), len(req.Entries))
 	}
 	err := b.db.Update(func(tx *bbolt.Tx) error {
 		appendOnly(tx)
@@ -35,7 +39,7 @@ func (b *Bolt) Push(device, unit string, req protocol.PushRequest) (protocol.Pus
 		resp.Acked = acked
 		seqs := tx.Bucket(bucketSeqs)
 		changed := false
-		for _, e := range req.Entries {
+		for i, e := range req.Entries {
 			seqKey := join([]byte(device), u32(req.Epoch), u64(e.Seq))
 			vkey := versionKey(e.Record)
 			if e.Seq <= acked {
@@ -50,7 +54,11 @@ func (b *Bolt) Push(device, unit string, req protocol.PushRequest) (protocol.Pus
 			if e.Seq != acked+1 {
 				return fmt.Errorf("%w: first new seq %d, the hub holds up to %d", ErrGap, e.Seq, acked)
 			}
-			cursor, err := storeVersion(tx, e.Record, vkey)
+			var sent json.RawMessage
+			if raw != nil {
+				sent = raw[i]
+			}
+			cursor, err := storeVersion(tx, e.Record, sent, vkey)
 			if err != nil {
 				return err
 			}
@@ -103,16 +111,21 @@ var errUnchanged = errors.New("nothing new")
 // storeVersion logs r, whose versionKey is vkey, unless its (id, version)
 // is held; keeps it as the current version of its record when it is the
 // latest; and returns its cursor. Concurrent versions are all logged; none
-// replaces another.
-func storeVersion(tx *bbolt.Tx, r record.Record, vkey []byte) (uint64, error) {
+// replaces another. sent, when not nil, is r as the device sent it, which
+// decodes to r: it is logged as it is, sparing an encoding.
+func storeVersion(tx *bbolt.Tx, r record.Record, sent json.RawMessage, vkey []byte) (uint64, error) {
 	versions := tx.Bucket(bucketVersions)
 	if v := versions.Get(vkey); v != nil {
 		return binary.BigEndian.Uint64(v), nil
 	}
-	// segmentio's encoder writes what encoding/json writes, twice as fast.
-	data, err := segjson.Marshal(r)
-	if err != nil {
-		return 0, fmt.Errorf("encode record %s: %w", r.ID, err)
+	data := []byte(sent)
+	if data == nil {
+		// segmentio's encoder writes what encoding/json writes, twice as
+		// fast.
+		var err error
+		if data, err = segjson.Marshal(r); err != nil {
+			return 0, fmt.Errorf("encode record %s: %w", r.ID, err)
+		}
 	}
 	log := tx.Bucket(bucketLog)
 	cursor, err := log.NextSequence()

@@ -3,16 +3,19 @@ package hub
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"math"
 	"net"
 	"net/http"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	segjson "github.com/segmentio/encoding/json"
 
 	"mach/sync/protocol"
+	"mach/sync/record"
 )
 
 // device authenticates the request's bearer token as a device's and takes
@@ -150,3 +153,33 @@ func decodeLimited(w http.ResponseWriter, r *http.Request, v any, rules bodyRule
 
 // errTrailing means something follows the request's JSON value.
 var errTrailing = errors.New("data after the JSON value")
+
+// pushBody is a PushRequest as the hub reads it: each record is kept as
+// the bytes the device sent, to be stored as they are, and decoded too.
+type pushBody struct {
+	Device  string `json:"device"`
+	Epoch   uint32 `json:"epoch"`
+	Entries []struct {
+		Epoch  uint32          `json:"epoch"`
+		Seq    uint64          `json:"seq"`
+		Record json.RawMessage `json:"record"`
+	} `json:"entries"`
+}
+
+// request decodes the batch's records: the request and, entry by entry,
+// each record's bytes.
+func (b pushBody) request() (protocol.PushRequest, []json.RawMessage, error) {
+	req := protocol.PushRequest{Device: b.Device, Epoch: b.Epoch, Entries: make([]record.Entry, len(b.Entries))}
+	raw := make([]json.RawMessage, len(b.Entries))
+	for i, e := range b.Entries {
+		req.Entries[i].Epoch, req.Entries[i].Seq, raw[i] = e.Epoch, e.Seq, e.Record
+		if !utf8.Valid(e.Record) {
+			// Kept as sent, it must be JSON as the standard has it.
+			return req, nil, fmt.Errorf("the record in entry %d is not UTF-8", i)
+		}
+		if err := segjson.Unmarshal(e.Record, &req.Entries[i].Record); err != nil {
+			return req, nil, fmt.Errorf("malformed record in entry %d: %w", i, err)
+		}
+	}
+	return req, raw, nil
+}

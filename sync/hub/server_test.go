@@ -482,3 +482,44 @@ func TestBearerTokenSchemeInAnyCase(t *testing.T) {
 		}
 	}
 }
+
+func TestPushKeepsARecordAsSentAndPullsItBackTheSame(t *testing.T) {
+	h := newHubTest(t, Options{})
+	dev, token := enrolTest(t, h.b, testUnit)
+	other, otherToken := enrolTest(t, h.b, testUnit)
+	l := newLaptop(dev, testUnit)
+	es := l.news(1)
+	rec, err := json.MarshalIndent(es[0].Record, "", "  ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Spaced out, and with a field a newer mach may send.
+	rec = append(rec[:len(rec)-1], []byte(`, "later_field": {"x": 1}}`)...)
+	body := fmt.Appendf(nil, `{"device":%q,"epoch":1,"entries":[{"epoch":1,"seq":1,"record":%s}]}`, dev, rec)
+	if a := h.do(t, http.MethodPost, protocol.PathPush, token, body); a.status != http.StatusOK {
+		t.Fatalf("push = %d %s", a.status, a.body)
+	}
+	a := h.do(t, http.MethodGet, protocol.PathPull+"?after=0", otherToken, nil)
+	var pulled protocol.PullResponse
+	if a.status != http.StatusOK || json.Unmarshal(a.body, &pulled) != nil || len(pulled.Records) != 1 ||
+		!sameRecord(pulled.Records[0], es[0].Record) {
+		t.Fatalf("device %s pulled %d %s, want the record pushed", other, a.status, a.body)
+	}
+	var export bytes.Buffer
+	if err := h.b.Export(&export, ""); err != nil || !json.Valid(export.Bytes()) {
+		t.Fatalf("the export is not JSON (%v):\n%s", err, export.Bytes())
+	}
+
+	// A record that is not UTF-8 is refused, nothing stored.
+	bad := l.news(1)
+	bad[0].Seq = 2
+	badRec, _ := json.Marshal(bad[0].Record)
+	badRec = bytes.Replace(badRec, []byte(`"kind":"`), []byte("\"kind\":\"\xff"), 1)
+	body = fmt.Appendf(nil, `{"device":%q,"epoch":1,"entries":[{"epoch":1,"seq":2,"record":%s}]}`, dev, badRec)
+	h.unchanged(t, func() {
+		e := wantError(t, h.do(t, http.MethodPost, protocol.PathPush, token, body), http.StatusBadRequest, protocol.CodeBadRequest)
+		if !strings.Contains(e.Message, "UTF-8") {
+			t.Fatalf("message %q does not say the record is not UTF-8", e.Message)
+		}
+	})
+}
