@@ -3,7 +3,6 @@ package dashboard
 import (
 	"strings"
 	"testing"
-	"time"
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
@@ -11,51 +10,30 @@ import (
 	"mach/tui/app/apptest"
 )
 
-// quiet is how long no message must come before the dashboard is taken to
-// be idle; fetches are waited for through the dashboard's busy state.
-const quiet = 100 * time.Millisecond
+// screen lets apptest.Driver run the dashboard, a pointer model, as it
+// runs the laptop's screens: it is busy while it waits for the hub.
+type screen struct{ m *Model }
+
+func (s screen) Update(msg tea.Msg) (screen, tea.Cmd) {
+	_, cmd := s.m.Update(msg)
+	return s, cmd
+}
+
+func (s screen) Saving() bool {
+	m := s.m
+	return m.loading || m.saving || (m.unit != nil && m.unit.loading)
+}
 
 // driver runs the dashboard's commands concurrently, as the program does,
 // and feeds their messages back.
 type driver struct {
-	t    *testing.T
-	m    *Model
-	msgs chan tea.Msg
-	done chan struct{}
+	t   *testing.T
+	m   *Model
+	run *apptest.Driver[screen]
 }
 
 func drive(t *testing.T, m *Model) *driver {
-	d := &driver{t: t, m: m, msgs: make(chan tea.Msg), done: make(chan struct{})}
-	t.Cleanup(func() { close(d.done) })
-	return d
-}
-
-func (d *driver) spawn(cmd tea.Cmd) {
-	if cmd == nil {
-		return
-	}
-	go func() {
-		msg := cmd()
-		if batch, ok := msg.(tea.BatchMsg); ok {
-			for _, c := range batch {
-				d.spawn(c)
-			}
-			return
-		}
-		if msg == nil {
-			return
-		}
-		select {
-		case d.msgs <- msg:
-		case <-d.done:
-		}
-	}()
-}
-
-// busy says the dashboard waits for the hub.
-func (d *driver) busy() bool {
-	m := d.m
-	return m.loading || m.saving || (m.unit != nil && m.unit.loading)
+	return &driver{t: t, m: m, run: apptest.Drive[screen](t, m.sh)}
 }
 
 // send gives msg to the dashboard and feeds back the messages of the
@@ -63,22 +41,7 @@ func (d *driver) busy() bool {
 // came for a moment.
 func (d *driver) send(msg tea.Msg) {
 	d.t.Helper()
-	_, cmd := d.m.Update(msg)
-	d.spawn(cmd)
-	deadline := time.After(10 * time.Second)
-	for {
-		select {
-		case msg := <-d.msgs:
-			_, cmd := d.m.Update(msg)
-			d.spawn(cmd)
-		case <-time.After(quiet):
-			if !d.busy() {
-				return
-			}
-		case <-deadline:
-			d.t.Fatal("the dashboard did not settle within 10 s")
-		}
-	}
+	d.run.Send(screen{d.m}, msg)
 }
 
 // press sends key presses by name ("enter", "esc", "tab", "down", or one
@@ -96,8 +59,7 @@ func (d *driver) typeText(text string) {
 	d.t.Helper()
 	keys := apptest.Keys(text)
 	for _, k := range keys[:len(keys)-1] {
-		_, cmd := d.m.Update(k)
-		d.spawn(cmd)
+		d.run.Post(screen{d.m}, k)
 	}
 	d.send(keys[len(keys)-1])
 }
