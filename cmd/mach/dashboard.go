@@ -82,19 +82,6 @@ func newDashboardCommand() *cobra.Command {
 // dashboardError says in plain words why the hub did not let the
 // coordinator in, and what to do.
 func dashboardError(e env, hubURL string, err error) error {
-	key := "dashboard.cli.err_other"
-	switch {
-	case errors.Is(err, client.ErrUnauthorized):
-		key = "dashboard.cli.err_unauthorized"
-	case errors.Is(err, client.ErrForbidden):
-		key = "dashboard.cli.err_forbidden"
-	case errors.Is(err, client.ErrTLS):
-		key = "dashboard.cli.err_tls"
-	case errors.Is(err, client.ErrUnreachable):
-		key = "dashboard.cli.err_unreachable"
-	case errors.Is(err, client.ErrHub):
-		key = "dashboard.cli.err_hub"
-	}
 	e.log.Error("dashboard", "hub", hubURL, "err", err)
-	return userError{sentence: e.tr.T(key, hubURL, err), err: err}
+	return userError{sentence: e.tr.T(hubErrorKey(e, "dashboard.cli.err_", err), hubURL, err), err: err}
 }

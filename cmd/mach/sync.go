@@ -54,21 +54,26 @@ func hubClient(e env, st *store.Store) (*client.Client, error) {
 // syncError says in plain words why talking to the hub failed and what to
 // do.
 func syncError(e env, err error) error {
-	key := "sync.err_other"
-	switch {
-	case errors.Is(err, client.ErrUnauthorized):
-		key = "sync.err_unauthorized"
-	case errors.Is(err, client.ErrBadCode):
-		key = "sync.err_bad_code"
-	case errors.Is(err, client.ErrForbidden):
-		key = "sync.err_forbidden"
-	case errors.Is(err, client.ErrTLS):
-		key = "sync.err_tls"
-	case errors.Is(err, client.ErrUnreachable):
-		key = "sync.err_unreachable"
-	case errors.Is(err, client.ErrHub):
-		key = "sync.err_hub"
-	}
 	e.log.Error("hub", "err", err)
-	return userError{sentence: e.tr.T(key, err), err: err}
+	return userError{sentence: e.tr.T(hubErrorKey(e, "sync.err_", err), err), err: err}
+}
+
+// hubErrorKey is the message, among those whose keys begin with prefix,
+// that says why talking to the hub failed: prefix then unauthorized,
+// bad_code, forbidden, tls, unreachable or hub, or prefix+"other" when the
+// failure is none of these or prefix has no message for it.
+func hubErrorKey(e env, prefix string, err error) string {
+	kinds := []struct {
+		err  error
+		kind string
+	}{
+		{client.ErrUnauthorized, "unauthorized"}, {client.ErrBadCode, "bad_code"}, {client.ErrForbidden, "forbidden"},
+		{client.ErrTLS, "tls"}, {client.ErrUnreachable, "unreachable"}, {client.ErrHub, "hub"},
+	}
+	for _, k := range kinds {
+		if errors.Is(err, k.err) && e.tr.Has(prefix+k.kind) {
+			return prefix + k.kind
+		}
+	}
+	return prefix + "other"
 }
