@@ -2,24 +2,15 @@ package dashboard
 
 import (
 	"context"
-	"io/fs"
-	"log/slog"
-	"net/http/httptest"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
-	"mach/assets"
 	"mach/assets/i18n"
 	"mach/checks/answers"
-	"mach/checks/survey"
 	"mach/checks/units"
-	"mach/sync/client"
-	"mach/sync/hub"
-	"mach/sync/protocol"
+	"mach/sync/hub/hubtest"
 	"mach/sync/record"
-	"mach/sync/store"
 	"mach/tui/style"
 )
 
@@ -29,34 +20,10 @@ import (
 // holds, the drill-down its answers, and a deadline set from the dashboard
 // is the hub's.
 func TestDashboardOfARealHubFilledByARealSync(t *testing.T) {
-	dir := t.TempDir()
-	bolt, err := hub.OpenBolt(filepath.Join(dir, "hub.db"), hub.BoltOptions{NoSync: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { bolt.Close() })
-	srv := httptest.NewTLSServer(hub.NewServer(bolt, hub.Options{Province: units.NinhBinh, Rate: -1,
-		Logger: slog.New(slog.DiscardHandler)}))
-	t.Cleanup(srv.Close)
-	connect := func(token string) *client.Client {
-		c, err := client.New(client.Options{HubURL: srv.URL, Token: token, Fingerprint: client.Fingerprint(srv.Certificate()),
-			Timeout: 10 * time.Second, RetryWait: time.Millisecond, RetryMaxWait: 5 * time.Millisecond,
-			Logger: slog.New(slog.DiscardHandler)})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return c
-	}
+	h := hubtest.Start(t)
 
 	// The officer's laptop: the unit, two answers, enrolled, synced.
-	st, err := store.Open(filepath.Join(dir, "mach.db"), store.Options{NoSync: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	if err := st.Write(func(w *store.Writer) error { return w.SetMeta(store.MetaUnit, phuLy) }); err != nil {
-		t.Fatal(err)
-	}
+	st, laptop := h.Enrol(phuLy, "Máy chị Lan")
 	unitBody, _ := answers.UnitBody(answers.Unit{Province: units.NinhBinh, Code: phuLy, Name: "Phường Phủ Lý"})
 	nameBody, _ := answers.AnswerBody("officer_name", "Nguyễn Thị Lan")
 	phoneBody, _ := answers.AnswerBody("officer_phone", "0912345678")
@@ -68,19 +35,6 @@ func TestDashboardOfARealHubFilledByARealSync(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	code, err := bolt.NewCode(phuLy, time.Hour)
-	if err != nil {
-		t.Fatal(err)
-	}
-	laptop := connect("")
-	enrolled, err := laptop.Enroll(context.Background(), code, st.Device(), "Máy chị Lan")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := st.SetHub(store.Hub{URL: srv.URL, Token: enrolled.Token}); err != nil {
-		t.Fatal(err)
-	}
-	laptop = connect(enrolled.Token)
 	if res, err := laptop.Sync(context.Background(), st); err != nil || res.Pending != 0 {
 		t.Fatalf("sync: %+v, %v", res, err)
 	}
@@ -95,26 +49,20 @@ func TestDashboardOfARealHubFilledByARealSync(t *testing.T) {
 
 	// The province published a second checklist, whose first section has a
 	// new title: the dashboard shows the hub's checklist, not the shipped one.
-	shipped, err := fs.ReadFile(assets.FS, survey.DefaultFile)
-	if err != nil {
-		t.Fatal(err)
-	}
-	v2 := strings.Replace(string(shipped), "\nversion: 1\n", "\nversion: 2\n", 1)
-	v2 = strings.Replace(v2, `title: {vi: "Thông tin đơn vị",`, `title: {vi: "Thông tin đơn vị (mẫu 2)",`, 1)
-	if _, err := survey.Parse("v2.yaml", []byte(v2)); err != nil || !strings.Contains(v2, "(mẫu 2)") {
-		t.Fatalf("the second checklist: %v", err)
-	}
-	if err := bolt.Publish(protocol.Document{Kind: protocol.DocChecklist, ID: "ninhbinh-2025", Version: 2, Data: []byte(v2)}); err != nil {
-		t.Fatal(err)
+	v2 := h.PublishChecklist(func(text string) string {
+		return strings.Replace(text, `title: {vi: "Thông tin đơn vị",`, `title: {vi: "Thông tin đơn vị (mẫu 2)",`, 1)
+	})
+	if !strings.Contains(v2, "(mẫu 2)") {
+		t.Fatal("the second checklist has no new title")
 	}
 
 	// The coordinator's dashboard, with a real coordinator token.
-	token, err := bolt.NewCoordinatorToken("Phòng Chuyển đổi số")
+	token, err := h.Bolt.NewCoordinatorToken("Phòng Chuyển đổi số")
 	if err != nil {
 		t.Fatal(err)
 	}
 	f := newFixture(t)
-	m := New(Options{Source: connect(token), Checklist: f.cl, Units: f.dir, Tr: i18n.MustNew(i18n.Vietnamese),
+	m := New(Options{Source: h.Client(token), Checklist: f.cl, Units: f.dir, Tr: i18n.MustNew(i18n.Vietnamese),
 		Styles: style.New(true), Every: time.Hour})
 	m.SetSize(80, 24)
 	d := drive(t, m)
@@ -148,7 +96,7 @@ func TestDashboardOfARealHubFilledByARealSync(t *testing.T) {
 	d.press("enter")
 	d.typeText("31/12/2026")
 	d.press("enter")
-	deadlines, err := bolt.Deadlines()
+	deadlines, err := h.Bolt.Deadlines()
 	if err != nil || len(deadlines) != 1 || deadlines[0].Due.IsZero() {
 		t.Fatalf("the hub's deadlines after the form: %+v, %v\n%s", deadlines, err, d.screen())
 	}
