@@ -68,12 +68,6 @@ func NewKeyMap(tr *i18n.Translator) KeyMap {
 	}
 }
 
-// keyHelp is the help of one step.
-type keyHelp []key.Binding
-
-func (h keyHelp) ShortHelp() []key.Binding  { return h }
-func (h keyHelp) FullHelp() [][]key.Binding { return [][]key.Binding{h} }
-
 // inputs are the forms' answers; the forms write them through pointers, so
 // they live outside the model, which is copied on every update.
 type inputs struct {

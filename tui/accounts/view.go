@@ -72,7 +72,7 @@ func (m Model) View() string {
 			keys = []key.Binding{m.keys.Done}
 		}
 	}
-	return app.Layout(st.App.Render(b.String()), st.App.Render(m.help.View(keyHelp(keys))), m.height)
+	return app.Layout(st.App.Render(b.String()), st.App.Render(m.help.View(app.KeyHelp(keys))), m.height)
 }
 
 // fileLine says which file was read, how, and what kind of list it is.

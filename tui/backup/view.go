@@ -56,7 +56,7 @@ func (m Model) View() string {
 		}
 		b.WriteString("\n" + s.Render(ansi.Wordwrap(m.status, w, " ")) + "\n")
 	}
-	return app.Layout(st.App.Render(b.String()), st.App.Render(m.help.View(keyHelp(keys))), m.height)
+	return app.Layout(st.App.Render(b.String()), st.App.Render(m.help.View(app.KeyHelp(keys))), m.height)
 }
 
 // viewDone is the finished backup: where, how much, its hash, whether it

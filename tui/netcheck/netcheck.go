@@ -52,14 +52,6 @@ func NewKeyMap(tr *i18n.Translator) KeyMap {
 	}
 }
 
-// helpFor is the help of one state.
-type helpFor struct {
-	keys []key.Binding
-}
-
-func (h helpFor) ShortHelp() []key.Binding  { return h.keys }
-func (h helpFor) FullHelp() [][]key.Binding { return [][]key.Binding{h.keys} }
-
 // Model is the checks screen.
 type Model struct {
 	sh            *app.Shared

@@ -166,7 +166,7 @@ func (m Model) View() string {
 		}
 		b.WriteString(s.Render(ansi.Truncate(m.status, w, "…")) + "\n")
 	}
-	return app.Layout(st.App.Render(b.String()), st.App.Render(m.help.View(helpFor{keys})), m.height)
+	return app.Layout(st.App.Render(b.String()), st.App.Render(m.help.View(app.KeyHelp(keys))), m.height)
 }
 
 func ratio(done, total int) float64 {
