@@ -198,13 +198,12 @@ func (m *Model) refresh() {
 	tr := m.sh.Tr
 	cols := m.columns()
 	all := m.sh.Sheet.Rows(m.q.ID)
-	// off is the marker column, before the columns shown, on the accounts
-	// table.
-	off, avail := 0, max(m.width-4-2*len(cols), 10*len(cols))
+	avail := max(m.width-4-2*len(cols), 10*len(cols))
 	var tc []table.Column
 	if m.review != nil {
+		// The marker column comes before the columns shown.
 		m.review.update(m.q, all, m.sh.Checklist.EmailDomains, m.today(), tr)
-		off, avail = 1, max(avail-3, 10*len(cols))
+		avail = max(avail-3, 10*len(cols))
 		tc = append(tc, table.Column{Title: "", Width: 1})
 	}
 	for i, c := range cols {
@@ -216,6 +215,7 @@ func (m *Model) refresh() {
 	}
 	m.shown = m.shown[:0]
 	var cells []table.Row
+	var keys []string // the sort column's cells, folded
 	words := strings.Fields(units.Fold(m.filter.Value()))
 	for i, r := range all {
 		f := m.shownAs.of(r, m.q, cols, tr)
@@ -223,6 +223,9 @@ func (m *Model) refresh() {
 			continue
 		}
 		m.shown = append(m.shown, r)
+		if m.sortBy >= 0 && m.sortBy < len(cols) {
+			keys = append(keys, f.folded[m.sortBy])
+		}
 		if m.review != nil {
 			cells = append(cells, m.review.marked(i, r.ID, f.cells))
 		} else {
@@ -233,10 +236,6 @@ func (m *Model) refresh() {
 		order := make([]int, len(cells))
 		for i := range order {
 			order[i] = i
-		}
-		keys := make([]string, len(cells))
-		for i, row := range cells {
-			keys[i] = units.Fold(row[off+m.sortBy])
 		}
 		slices.SortStableFunc(order, func(a, b int) int {
 			c := cmp.Compare(keys[a], keys[b])
@@ -271,7 +270,9 @@ type shownRows map[string]shownRow
 type shownRow struct {
 	version record.Version
 	cells   table.Row
-	text    string
+	// folded are the cells folded, as the rows are sorted by them.
+	folded []string
+	text   string
 }
 
 // of returns row r as shown in columns cols.
@@ -279,10 +280,11 @@ func (s shownRows) of(r answers.Row, q *survey.Question, cols []*survey.Question
 	if f, ok := s[r.ID]; ok && f.version == r.Version {
 		return f
 	}
-	f := shownRow{version: r.Version, cells: make(table.Row, len(cols))}
+	f := shownRow{version: r.Version, cells: make(table.Row, len(cols)), folded: make([]string, len(cols))}
 	for j, c := range cols {
 		if v, ok := r.Values[c.ID]; ok && v != nil {
 			f.cells[j] = c.FormatValue(v, tr)
+			f.folded[j] = units.Fold(f.cells[j])
 		}
 	}
 	var b strings.Builder
