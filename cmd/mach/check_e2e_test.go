@@ -429,8 +429,10 @@ targets:
 		t.Fatal(err)
 	}
 	code := s.wait()
-	if took := time.Since(sent); code != 3 || took > 2*time.Second {
-		t.Errorf("mach check after Ctrl+C: exit %d after %v, want 3 within 2s\nstdout:\n%s\nstderr:\n%s", code, took, s.out.text(), s.stderr.text())
+	// The silent target would hold the check for its 30s timeout: well under
+	// that tells stopping at once from waiting, even on a busy machine.
+	if took := time.Since(sent); code != 3 || took > 20*time.Second {
+		t.Errorf("mach check after Ctrl+C: exit %d after %v, want 3 well before the 30s timeout\nstdout:\n%s\nstderr:\n%s", code, took, s.out.text(), s.stderr.text())
 	}
 	out := s.out.text()
 	for _, want := range []string{

@@ -8,10 +8,8 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"mach/checks/answers"
 	"mach/checks/units"
 	"mach/sync/client"
-	"mach/sync/record"
 	"mach/sync/store"
 )
 
@@ -104,18 +102,8 @@ func adoptUnit(st *store.Store, unit string) error {
 	if !ok {
 		return errUnknownUnit
 	}
-	body, err := answers.UnitBody(answers.Unit{Province: u.Province, Code: u.Code, Name: u.Name})
-	if err != nil {
-		return err
-	}
-	return st.Write(func(w *store.Writer) error {
-		if err := w.SetMeta(store.MetaUnit, u.Code); err != nil {
-			return err
-		}
-		if err := w.SetMeta(store.MetaProvince, u.Province); err != nil {
-			return err
-		}
-		_, err := w.Put(record.KindUnit, "", body)
-		return err
-	})
+	// The rows of the old units are not written: a laptop that joins a unit
+	// pulls those of the laptop that set it up, and two laptops must not
+	// write them twice.
+	return st.Write(func(w *store.Writer) error { return chooseUnit(w, u, nil) })
 }

@@ -86,6 +86,21 @@ func putRecords(t *testing.T, f *fixture, n int, value string) {
 	}
 }
 
+// putAnswer writes, as the officer would, the answer value to question in a
+// laptop's data file.
+func putAnswer(t *testing.T, f *fixture, question string, value any) {
+	t.Helper()
+	st, err := store.Open(f.data, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	body, _ := json.Marshal(map[string]any{"question": question, "value": value})
+	if _, err := st.Put(record.KindAnswer, "", body); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // heldVersions reads the (kind, id, version) of every current record of a
 // laptop's export.
 func heldVersions(t *testing.T, f *fixture) []string {
@@ -186,8 +201,8 @@ func TestE2EHubCommandsNeedARunningHub(t *testing.T) {
 	if want := i18n.MustNew(i18n.Vietnamese).T("hub.not_running", f.data); r.code == 0 || strings.TrimSpace(r.stderr) != want {
 		t.Fatalf("hub enroll without a hub: exit %d, %q; want %q", r.code, r.stderr, want)
 	}
-	if time.Since(start) > 5*time.Second {
-		t.Fatal("hub enroll without a hub hung")
+	if took := time.Since(start); took > 30*time.Second { // room for a busy machine; a hang has none
+		t.Fatalf("hub enroll without a hub took %v: it hung", took)
 	}
 	h := startHub(t)
 	r = h.f.run(t, "", nil, h.f.args("hub", "enroll", "--unit", "99999")...)

@@ -49,7 +49,7 @@ func newRootCommand() *cobra.Command {
 	f.BoolVar(&plainFlag, "plain", false, tr.T("cli.flag_plain"))
 	root.AddCommand(newVersionCommand(), newDoctorCommand(), newExportCommand(), newCheckCommand(),
 		newHubCommand(), newEnrollCommand(), newSyncCommand(), newBackupCommand(), newAccountsCommand(),
-		newHandoverCommand(), newDashboardCommand())
+		newHandoverCommand(), newDashboardCommand(), newInitCommand())
 	root.SetHelpCommand(&cobra.Command{Hidden: true})
 	root.CompletionOptions.DisableDefaultCmd = true
 	root.SetUsageTemplate(tr.T("cli.usage_template"))

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"io/fs"
+	"log/slog"
 	"path/filepath"
 	"reflect"
 	"strings"
@@ -60,12 +61,17 @@ func equipmentRows(t *testing.T, b *Bolt, unit string, n int) {
 
 func TestSummariesAreRefreshedInTheBackgroundAfterAPush(t *testing.T) {
 	b, _ := openTest(t)
+	b.stopRefresher() // hold the background pass until the read while dirty is done
 	equipmentRows(t, b, testUnit, 3)
 	if got := dirtyUnits(t, b); len(got) != 1 || got[0] != testUnit {
 		t.Fatalf("dirty after the push: %v, want the unit", got)
 	}
 	// Read while dirty: computed on the spot.
 	early, err := b.Summaries([]string{testUnit})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.startRefresher(slog.Default())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -180,5 +186,61 @@ func TestPublishingAChecklistRecomputesEverySummary(t *testing.T) {
 	kept, _ := b.Summaries([]string{testUnit})
 	if kept[0].Required != after[0].Required {
 		t.Fatalf("kept summary requires %d, want %d", kept[0].Required, after[0].Required)
+	}
+}
+
+// TestAHubStoppedRightAfterAPushReportsWhatItHolds: the hub is closed after
+// a push and before its background pass; opened again (as `mach hub export`
+// does with the hub stopped), it reports what the running hub reported.
+func TestAHubStoppedRightAfterAPushReportsWhatItHolds(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "hub.db")
+	b, err := OpenBolt(path, BoltOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.stopRefresher() // no background pass: Close comes before any
+	equipmentRows(t, b, testUnit, 2)
+	running, err := b.Summaries([]string{testUnit, otherUnit})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := b.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	// The summary kept in the file is older than the push …
+	db, err := bbolt.Open(path, 0o600, &bbolt.Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = db.View(func(tx *bbolt.Tx) error {
+		if tx.Bucket(bucketDirty).Get([]byte(testUnit)) == nil {
+			t.Error("the unit's summary is not due after the push")
+		}
+		if tx.Bucket(bucketSummaries).Get([]byte(testUnit)) != nil {
+			t.Error("a summary was kept although no background pass ran")
+		}
+		return nil
+	})
+	db.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	// … and yet the file, opened again, answers as the running hub did.
+	b, err = OpenBolt(path, BoltOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	stopped, err := b.Summaries([]string{testUnit, otherUnit})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(stopped, running) {
+		t.Fatalf("from the stopped hub's file\n%+v\nfrom the running hub\n%+v", stopped, running)
+	}
+	if stopped[0].Records != 2 || stopped[0].Devices != 1 {
+		t.Fatalf("summary %+v, want 2 records of 1 device", stopped[0])
 	}
 }
