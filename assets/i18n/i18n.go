@@ -17,6 +17,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/goccy/go-yaml"
@@ -51,11 +52,19 @@ func New(lang string) (*Translator, error) {
 	if lang != Vietnamese && lang != English {
 		return nil, fmt.Errorf("%w %q (use vi or en)", ErrUnknownLanguage, lang)
 	}
-	messages, err := load(assets.FS, lang)
+	messages, err := catalogues[lang]()
 	if err != nil {
 		return nil, err
 	}
 	return &Translator{lang: lang, messages: messages}, nil
+}
+
+// catalogues loads the messages of each language once: they are embedded,
+// never change and are only read, so every translator of a language shares
+// them.
+var catalogues = map[string]func() (map[string]string, error){
+	Vietnamese: sync.OnceValues(func() (map[string]string, error) { return load(assets.FS, Vietnamese) }),
+	English:    sync.OnceValues(func() (map[string]string, error) { return load(assets.FS, English) }),
 }
 
 // MustNew is New for the shipped languages, which are known to load; it panics
@@ -123,6 +132,52 @@ func (t *Translator) T(key string, args ...any) string {
 		return msg
 	}
 	return fmt.Sprintf(msg, args...)
+}
+
+// Localizer is something, typically an error, that can say itself in the
+// language of a translator; an error keeps its Error() for logs.
+type Localizer interface {
+	Localize(t *Translator) string
+}
+
+// Message is a message key and its arguments, said in a language only when
+// it is shown, so that one error can be logged in English and shown to the
+// user in theirs. An argument that is itself a Localizer (a phrase such as
+// "target 2") is said in the same language.
+type Message struct {
+	Key  string
+	Args []any
+}
+
+// Msg returns the message key with args.
+func Msg(key string, args ...any) Message {
+	return Message{Key: key, Args: args}
+}
+
+// Localize says m in t's language.
+func (m Message) Localize(t *Translator) string {
+	args := make([]any, len(m.Args))
+	for i, a := range m.Args {
+		if l, ok := a.(Localizer); ok {
+			a = l.Localize(t)
+		}
+		args[i] = a
+	}
+	return t.T(m.Key, args...)
+}
+
+// Error says err in t's language: the first Localizer in err's chain (as
+// errors.As finds it) says itself, what wraps it being left out; any other
+// error is its Error(). A nil error is "".
+func (t *Translator) Error(err error) string {
+	if err == nil {
+		return ""
+	}
+	var l Localizer
+	if errors.As(err, &l) {
+		return l.Localize(t)
+	}
+	return err.Error()
 }
 
 // Has reports whether key is translated.

@@ -1,6 +1,8 @@
 package i18n
 
 import (
+	"errors"
+	"fmt"
 	"regexp"
 	"testing"
 	"time"
@@ -90,5 +92,29 @@ func TestNumberFormats(t *testing.T) {
 	}
 	if got := vi.Date(time.Date(2025, 7, 1, 0, 0, 0, 0, time.UTC)); got != "01/07/2025" {
 		t.Errorf("Date = %q", got)
+	}
+}
+
+// sayable is an error that says itself in a translator's language.
+type sayable struct{ msg Message }
+
+func (e sayable) Error() string                 { return "logged in English" }
+func (e sayable) Localize(t *Translator) string { return e.msg.Localize(t) }
+
+func TestErrorSaysTheLocalizerInItsChain(t *testing.T) {
+	vi, en := MustNew(Vietnamese), MustNew(English)
+	// A phrase given as an argument is said in the same language.
+	err := fmt.Errorf("context left out: %w", sayable{Msg("definition.missing", Msg("definition.profile.what"), "id")})
+	if got, want := vi.Error(err), "hồ sơ kiểm tra: thiếu trường «id»"; got != want {
+		t.Errorf("vi.Error = %q, want %q", got, want)
+	}
+	if got, want := en.Error(err), "the profile: id is missing"; got != want {
+		t.Errorf("en.Error = %q, want %q", got, want)
+	}
+	if got := vi.Error(errors.New("plain")); got != "plain" {
+		t.Errorf("an error that cannot say itself = %q, want its Error()", got)
+	}
+	if got := vi.Error(nil); got != "" {
+		t.Errorf("vi.Error(nil) = %q", got)
 	}
 }

@@ -1,7 +1,6 @@
 package profile
 
 import (
-	"errors"
 	"net"
 	"net/url"
 	"slices"
@@ -20,73 +19,77 @@ func checkProbes(o *mapping, t *Target, p *Profile) error {
 	for _, name := range t.Probes {
 		switch {
 		case slices.Contains(addressed, name) && !located:
-			return o.r.Errorf(o.Node, "%s: give host or url (or hub: true) for the %s probe", o.What, name)
+			return o.r.Refuse(o.Node, "definition.profile.no_address", o.What, name)
 		case name == "ntp" && !located && len(p.NTP) == 0:
-			return o.r.Errorf(o.Node, "%s: the ntp probe needs servers: list them under ntp: at the top of the profile, or give host", o.What)
+			return o.r.Refuse(o.Node, "definition.profile.ntp_servers", o.What)
 		case (name == "latency" || name == "throughput") && !t.Hub:
-			return o.r.Errorf(o.At("probes"), "%s: the %s probe measures the hub; set hub: true or remove it", o.What, name)
+			return o.r.Refuse(o.At("probes"), "definition.profile.hub_probe", o.What, name)
 		case name == "udp" && t.Hub:
-			return o.r.Errorf(o.At("probes"), "%s: the udp probe cannot run on the hub; use a target with host and port", o.What)
+			return o.r.Refuse(o.At("probes"), "definition.profile.udp_hub", o.What)
 		case name == "udp" && t.Port == 0:
-			return o.r.Errorf(o.At("probes"), "%s: the udp probe needs port (3478 for a STUN binding, 7 for an echo)", o.What)
+			return o.r.Refuse(o.At("probes"), "definition.profile.udp_port", o.What)
 		}
 	}
 	return nil
 }
 
+// The checks of addresses return the message key of what is wrong, a
+// phrase said after the address ("host «a b» must be …"), or "" when the
+// address is right.
+
 // checkHost refuses a host that is not a bare name or IP address.
-func checkHost(host string) error {
+func checkHost(host string) (problem string) {
 	switch {
 	case strings.Contains(host, "://"):
-		return errors.New("must be a bare name such as example.gov.vn; put a full address under url")
+		return "definition.address.scheme_in_host"
 	case strings.ContainsAny(host, "/ \t?#@"):
-		return errors.New("must be a bare name or IP address, without path, spaces or @")
+		return "definition.address.bad_host"
 	case strings.Contains(host, ":") && net.ParseIP(host) == nil:
-		return errors.New("must not hold a port; put it under port")
+		return "definition.address.port_in_host"
 	case len(host) > 253:
-		return errors.New("is longer than a DNS name can be (253 characters)")
+		return "definition.address.too_long"
 	}
-	return nil
+	return ""
 }
 
 // checkHostPort refuses anything but "host:port", or "host" when the port
 // is optional.
-func checkHostPort(s string, portOptional bool) error {
+func checkHostPort(s string, portOptional bool) (problem string) {
 	host, port, err := net.SplitHostPort(s)
 	if err != nil {
 		if portOptional && (!strings.Contains(s, ":") || net.ParseIP(s) != nil) {
 			return checkHost(s)
 		}
-		return errors.New("must be host or host:port, with [ ] around an IPv6 address and a port")
+		return "definition.address.host_port"
 	}
 	if n, err := strconv.Atoi(port); err != nil || n < 1 || n > 65535 {
-		return errors.New("has a port that is not a number from 1 to 65535")
+		return "definition.address.bad_port"
 	}
 	if host == "" {
-		return errors.New("has no host")
+		return "definition.address.no_host"
 	}
 	return checkHost(host)
 }
 
 // checkURL refuses anything but an absolute http or https URL.
-func checkURL(s string) error {
+func checkURL(s string) (problem string) {
 	u, err := url.Parse(s)
 	if err != nil {
-		return errors.New("is not a valid address")
+		return "definition.address.bad_url"
 	}
 	if u.Scheme != "http" && u.Scheme != "https" {
-		return errors.New("must start with https:// or http://")
+		return "definition.address.scheme"
 	}
 	if u.Hostname() == "" {
-		return errors.New("has no host name")
+		return "definition.address.no_host"
 	}
-	if err := checkHost(u.Hostname()); err != nil {
-		return err
+	if problem := checkHost(u.Hostname()); problem != "" {
+		return problem
 	}
 	if p := u.Port(); p != "" {
 		if n, err := strconv.Atoi(p); err != nil || n < 1 || n > 65535 {
-			return errors.New("has a port that is not a number from 1 to 65535")
+			return "definition.address.bad_port"
 		}
 	}
-	return nil
+	return ""
 }

@@ -23,7 +23,7 @@ func FuzzParse(f *testing.F) {
 		p, err := Parse("fuzz.yaml", data)
 		if err != nil {
 			var de *DefinitionError
-			if !errors.As(err, &de) || de.Line < 0 || de.Reason == "" {
+			if !errors.As(err, &de) || de.Line < 0 || de.Reason.Key == "" {
 				t.Fatalf("Parse error %#v is not a *DefinitionError with a line", err)
 			}
 			return

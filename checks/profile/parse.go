@@ -3,6 +3,8 @@ package profile
 import (
 	"regexp"
 	"time"
+
+	"mach/assets/i18n"
 )
 
 // profileID is the form of a profile id: it names files and records.
@@ -18,24 +20,27 @@ func Parse(file string, data []byte) (*Profile, error) {
 	r := newReader(file)
 	root, err := r.Document(data)
 	if err == nil && root == nil {
-		err = r.ErrorAt(1, "the file is empty; a profile needs id, version and targets")
+		err = r.RefuseAt(1, "definition.profile.empty")
 	}
 	if err != nil {
 		return nil, err
 	}
-	o, err := r.mapping(root, "the profile", []string{"id", "version", "timeout", "ntp", "targets"})
+	o, err := r.mapping(root, i18n.Msg("definition.profile.what"), []string{"id", "version", "timeout", "ntp", "targets"})
 	if err != nil {
 		return nil, err
 	}
 	p := &Profile{Timeout: DefaultTimeout}
-	if p.ID, err = o.requiredTrimmed("id"); err != nil {
+	if p.ID, err = o.trimmed("id"); err != nil {
 		return nil, err
 	}
+	if p.ID == "" {
+		return nil, r.Refuse(o.At("id"), "definition.profile.no_id")
+	}
 	if !profileID.MatchString(p.ID) {
-		return nil, r.Errorf(o.At("id"), "the profile: id %q must be lower-case letters, digits, - and _", p.ID)
+		return nil, r.Refuse(o.At("id"), "definition.profile.bad_id", p.ID)
 	}
 	if !o.Has("version") {
-		return nil, r.Errorf(o.At("version"), "the profile: version is missing (a whole number from 1 up)")
+		return nil, r.Refuse(o.At("version"), "definition.profile.no_version")
 	}
 	if p.Version, err = o.whole("version", 1, 1_000_000); err != nil {
 		return nil, err
@@ -60,7 +65,7 @@ func readTimeout(o *mapping, p *Profile) error {
 	}
 	d, err := time.ParseDuration(s)
 	if err != nil || d <= 0 || d > maxTimeout {
-		return o.r.Errorf(o.At("timeout"), "the profile: timeout %q must be a duration from 1ms to 5m with its unit, such as 10s", s)
+		return o.r.Refuse(o.At("timeout"), "definition.profile.timeout", s)
 	}
 	p.Timeout = d
 	return nil
@@ -73,8 +78,8 @@ func readNTP(o *mapping, p *Profile) error {
 		return err
 	}
 	for i, s := range servers {
-		if err := checkHostPort(s, true); err != nil {
-			return o.r.Errorf(nodes[i], "the profile: NTP server %q %v", s, err)
+		if problem := checkHostPort(s, true); problem != "" {
+			return o.r.Refuse(nodes[i], "definition.profile.ntp_server", s, i18n.Msg(problem))
 		}
 	}
 	p.NTP = servers
@@ -84,14 +89,14 @@ func readNTP(o *mapping, p *Profile) error {
 // readTargets reads the targets, at least one.
 func readTargets(o *mapping, p *Profile) error {
 	if !o.Has("targets") {
-		return o.r.Errorf(o.At("targets"), "the profile has no targets")
+		return o.r.Refuse(o.At("targets"), "definition.profile.no_targets")
 	}
-	items, err := o.r.Sequence(o.Values["targets"], "the profile: targets")
+	items, err := o.r.Sequence(o.Values["targets"], o.Field("targets"))
 	if err != nil {
 		return err
 	}
 	if len(items) == 0 {
-		return o.r.Errorf(o.At("targets"), "the profile has no targets")
+		return o.r.Refuse(o.At("targets"), "definition.profile.no_targets")
 	}
 	seen := map[string]int{} // lower-case name → line of its target
 	for i, item := range items {

@@ -128,7 +128,7 @@ func TestParseRefuses(t *testing.T) {
 		{"bad ntp server", "id: test\nversion: 1\nntp:\n  - ntp.test\n  - a b\ntargets: []\n", 5, "NTP server"},
 		{"bad status", head + "  - name: A\n    url: https://a.test\n    expect_status: 99\n    probes: [http]\n", 6, "from 100 to 599"},
 		{"hub not a bool", head + "  - name: A\n    hub: yes please\n    probes: [tcp]\n", 5, "true or false"},
-		{"field twice", head + "  - name: A\n    host: a.test\n    host: b.test\n    probes: [tcp]\n", 6, `"host" already defined`},
+		{"field twice", head + "  - name: A\n    host: a.test\n    host: b.test\n    probes: [tcp]\n", 6, `"host" already defined at line 5`},
 		{"alias", head + "  - name: &n A\n    host: a.test\n    probes: [tcp]\n  - name: *n\n    host: b.test\n    probes: [tcp]\n", 4, "anchors and aliases"},
 		{"target not a mapping", head + "  - just a name\n", 4, "must be a mapping"},
 		{"two documents", "id: test\nversion: 1\ntargets: []\n---\nid: other\n", 5, "only one YAML document"},
@@ -139,9 +139,10 @@ func TestParseRefuses(t *testing.T) {
 			if !errors.As(err, &de) {
 				t.Fatalf("Parse = %v, want a *DefinitionError", err)
 			}
-			if de.File != "broken.yaml" || de.Line != c.line || !strings.Contains(de.Reason, c.reason) {
+			if de.File != "broken.yaml" || de.Line != c.line || !strings.Contains(de.Error(), c.reason) {
 				t.Errorf("Parse = %q, want line %d and a reason holding %q", de.Error(), c.line, c.reason)
 			}
+			sayNoEnglish(t, de)
 		})
 	}
 }

@@ -1,7 +1,6 @@
 package profile
 
 import (
-	"fmt"
 	"net"
 	"regexp"
 	"slices"
@@ -9,6 +8,7 @@ import (
 
 	"github.com/goccy/go-yaml/ast"
 
+	"mach/assets/i18n"
 	"mach/checks/yamldoc"
 )
 
@@ -22,7 +22,7 @@ var thresholdName = regexp.MustCompile(`^[a-z][a-z0-9_]{0,63}$`)
 // target reads the number-th target. seen maps the lower-case names of the
 // targets before it to their lines; the target's name is added.
 func (r *reader) target(n ast.Node, number int, p *Profile, seen map[string]int) (Target, error) {
-	o, err := r.mapping(n, fmt.Sprintf("target %d", number), targetFields)
+	o, err := r.mapping(n, i18n.Msg("definition.profile.target_number", number), targetFields)
 	if err != nil {
 		return Target{}, err
 	}
@@ -31,10 +31,10 @@ func (r *reader) target(n ast.Node, number int, p *Profile, seen map[string]int)
 		return Target{}, err
 	}
 	if line, dup := seen[strings.ToLower(t.Name)]; dup {
-		return Target{}, r.Errorf(o.At("name"), "target %q: the name is already used by the target at line %d", t.Name, line)
+		return Target{}, r.Refuse(o.At("name"), "definition.profile.name_used", t.Name, line)
 	}
 	seen[strings.ToLower(t.Name)] = t.Line
-	o.What = fmt.Sprintf("target %q", t.Name)
+	o.What = i18n.Msg("definition.profile.target", t.Name)
 	for _, read := range []func(*mapping, *Target) error{readSystem, readAddress, readDNSServer, readExpect, readProbes, readNetworks, readThresholds} {
 		if err := read(o, &t); err != nil {
 			return Target{}, err
@@ -49,7 +49,7 @@ func readSystem(o *mapping, t *Target) (err error) {
 		return err
 	}
 	if !slices.Contains(Systems, t.System) {
-		return o.r.Errorf(o.At("system"), "%s: unknown system %q (known systems: %s)", o.What, t.System, strings.Join(Systems, ", "))
+		return o.r.Refuse(o.At("system"), "definition.profile.unknown_system", o.What, t.System, strings.Join(Systems, ", "))
 	}
 	return nil
 }
@@ -63,7 +63,7 @@ func readAddress(o *mapping, t *Target) (err error) {
 	if t.Hub {
 		for _, key := range []string{"host", "port", "url"} {
 			if o.Has(key) {
-				return o.r.Errorf(o.At(key), "%s: a hub target uses the enrolled hub's address; remove %s", o.What, key)
+				return o.r.Refuse(o.At(key), "definition.profile.hub_address", o.What, key)
 			}
 		}
 		return nil
@@ -72,8 +72,8 @@ func readAddress(o *mapping, t *Target) (err error) {
 		return err
 	}
 	if t.Host != "" {
-		if err := checkHost(t.Host); err != nil {
-			return o.r.Errorf(o.At("host"), "%s: host %q %v", o.What, t.Host, err)
+		if problem := checkHost(t.Host); problem != "" {
+			return o.r.Refuse(o.At("host"), "definition.profile.address", o.What, "host", t.Host, i18n.Msg(problem))
 		}
 	}
 	if t.Port, err = o.whole("port", 1, 65535); err != nil {
@@ -82,8 +82,8 @@ func readAddress(o *mapping, t *Target) (err error) {
 	if t.URL, err = o.trimmed("url"); err != nil || t.URL == "" {
 		return err
 	}
-	if err := checkURL(t.URL); err != nil {
-		return o.r.Errorf(o.At("url"), "%s: url %q %v", o.What, t.URL, err)
+	if problem := checkURL(t.URL); problem != "" {
+		return o.r.Refuse(o.At("url"), "definition.profile.address", o.What, "url", t.URL, i18n.Msg(problem))
 	}
 	return nil
 }
@@ -93,8 +93,8 @@ func readDNSServer(o *mapping, t *Target) (err error) {
 	if t.DNSServer, err = o.trimmed("dns_server"); err != nil || t.DNSServer == "" {
 		return err
 	}
-	if err := checkHostPort(t.DNSServer, true); err != nil {
-		return o.r.Errorf(o.At("dns_server"), "%s: dns_server %q %v", o.What, t.DNSServer, err)
+	if problem := checkHostPort(t.DNSServer, true); problem != "" {
+		return o.r.Refuse(o.At("dns_server"), "definition.profile.address", o.What, "dns_server", t.DNSServer, i18n.Msg(problem))
 	}
 	if _, _, err := net.SplitHostPort(t.DNSServer); err != nil {
 		t.DNSServer = net.JoinHostPort(t.DNSServer, "53")
@@ -118,9 +118,9 @@ func readProbes(o *mapping, t *Target) (err error) {
 		return err
 	}
 	if len(t.Probes) == 0 {
-		return o.r.Errorf(o.At("probes"), "%s: probes is missing (a list of: %s)", o.What, strings.Join(Probes, ", "))
+		return o.r.Refuse(o.At("probes"), "definition.profile.no_probes", o.What, strings.Join(Probes, ", "))
 	}
-	return checkNames(o, "probe", t.Probes, nodes, Probes)
+	return checkNames(o, i18n.Msg("definition.profile.probe"), t.Probes, nodes, Probes)
 }
 
 // readNetworks reads the networks the target is expected on; both when the
@@ -135,19 +135,20 @@ func readNetworks(o *mapping, t *Target) (err error) {
 		return nil
 	}
 	if len(t.Networks) == 0 {
-		return o.r.Errorf(o.At("networks"), "%s: networks is empty; remove it to mean both %s", o.What, strings.Join(Networks, " and "))
+		return o.r.Refuse(o.At("networks"), "definition.profile.networks_empty", o.What, strings.Join(Networks, ", "))
 	}
-	return checkNames(o, "network", t.Networks, nodes, Networks)
+	return checkNames(o, i18n.Msg("definition.profile.network"), t.Networks, nodes, Networks)
 }
 
-// checkNames refuses a name that is not among known or is given twice.
-func checkNames(o *mapping, what string, names []string, nodes []ast.Node, known []string) error {
+// checkNames refuses a name that is not among known or is given twice; what
+// is what a name is ("probe").
+func checkNames(o *mapping, what i18n.Message, names []string, nodes []ast.Node, known []string) error {
 	for i, name := range names {
 		if !slices.Contains(known, name) {
-			return o.r.Errorf(nodes[i], "%s: unknown %s %q (known: %s)", o.What, what, name, strings.Join(known, ", "))
+			return o.r.Refuse(nodes[i], "definition.profile.unknown_name", o.What, what, name, strings.Join(known, ", "))
 		}
 		if slices.Contains(names[:i], name) {
-			return o.r.Errorf(nodes[i], "%s: %s %q is listed twice", o.What, what, name)
+			return o.r.Refuse(nodes[i], "definition.profile.name_twice", o.What, what, name)
 		}
 	}
 	return nil
@@ -158,24 +159,25 @@ func readThresholds(o *mapping, t *Target) error {
 	if !o.Has("thresholds") {
 		return nil
 	}
-	m, err := o.r.mapping(o.Values["thresholds"], o.What+": thresholds", nil)
+	m, err := o.r.mapping(o.Values["thresholds"], o.Field("thresholds"), nil)
 	if err != nil {
 		return err
 	}
 	t.Thresholds = map[string]float64{}
 	for _, name := range m.Order {
 		if !thresholdName.MatchString(name) {
-			return o.r.Errorf(m.Keys[name], "%s: threshold name %q must be lower-case letters, digits and _, such as connect_warn_ms", o.What, name)
+			return o.r.Refuse(m.Keys[name], "definition.profile.threshold_name", o.What, name)
 		}
+		threshold := i18n.Msg("definition.profile.threshold", o.What, name)
 		if !m.Has(name) {
-			return o.r.Errorf(m.Keys[name], "%s: threshold %s has no value", o.What, name)
+			return o.r.Refuse(m.Keys[name], "definition.profile.threshold_empty", threshold)
 		}
-		v, err := o.r.number(m.Values[name], o.What+": threshold "+name)
+		v, err := o.r.number(m.Values[name], threshold)
 		if err != nil {
 			return err
 		}
 		if v < 0 {
-			return o.r.Errorf(m.Values[name], "%s: threshold %s must not be negative", o.What, name)
+			return o.r.Refuse(m.Values[name], "definition.profile.threshold_negative", threshold)
 		}
 		t.Thresholds[name] = v
 	}

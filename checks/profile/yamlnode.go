@@ -6,6 +6,7 @@ import (
 
 	"github.com/goccy/go-yaml/ast"
 
+	"mach/assets/i18n"
 	"mach/checks/yamldoc"
 )
 
@@ -20,7 +21,7 @@ type reader struct {
 func newReader(file string) *reader {
 	r := &reader{}
 	r.Reader = yamldoc.Reader{
-		Fail: func(line int, reason string) error {
+		Fail: func(line int, reason i18n.Message) error {
 			return &DefinitionError{File: file, Line: line, Reason: reason}
 		},
 		Resolve: r.plain,
@@ -34,22 +35,22 @@ func newReader(file string) *reader {
 func (r *reader) plain(n ast.Node) (ast.Node, error) {
 	switch n.(type) {
 	case *ast.AnchorNode, *ast.AliasNode:
-		return nil, r.Errorf(n, "anchors and aliases (& and *) are not used in profiles; write the value out")
+		return nil, r.Refuse(n, "definition.profile.alias")
 	case *ast.TagNode:
-		return nil, r.Errorf(n, "YAML tags (!…) are not used in profiles; write the value out")
+		return nil, r.Refuse(n, "definition.profile.tag")
 	}
 	return n, nil
 }
 
 // number returns n as a finite number.
-func (r *reader) number(n ast.Node, what string) (float64, error) {
+func (r *reader) number(n ast.Node, what i18n.Message) (float64, error) {
 	n, err := r.plain(n)
 	if err != nil {
 		return 0, err
 	}
 	f, ok := yamldoc.Number(n)
 	if !ok || math.IsInf(f, 0) || math.IsNaN(f) {
-		return 0, r.Errorf(n, "%s must be a number, not %s", what, yamldoc.Describe(n))
+		return 0, r.Refuse(n, "definition.profile.number", what, yamldoc.Describe(n))
 	}
 	return f, nil
 }
@@ -63,7 +64,7 @@ type mapping struct {
 
 // mapping reads n as a mapping; when known is not nil its keys must be
 // among known.
-func (r *reader) mapping(n ast.Node, what string, known []string) (*mapping, error) {
+func (r *reader) mapping(n ast.Node, what i18n.Message, known []string) (*mapping, error) {
 	f, err := r.Mapping(n, what, known)
 	if err != nil {
 		return nil, err
@@ -90,12 +91,12 @@ func (o *mapping) whole(key string, min, max int) (int, error) {
 	if !ok {
 		return 0, nil
 	}
-	f, err := o.r.number(n, o.What+": "+key)
+	f, err := o.r.number(n, o.Field(key))
 	if err != nil {
 		return 0, err
 	}
 	if f < float64(min) || f > float64(max) || f != math.Trunc(f) {
-		return 0, o.r.Errorf(n, "%s: %s must be a whole number from %d to %d", o.What, key, min, max)
+		return 0, o.r.Refuse(n, "definition.profile.whole", o.What, key, min, max)
 	}
 	return int(f), nil
 }
@@ -112,7 +113,7 @@ func (o *mapping) strList(key string) ([]string, []ast.Node, error) {
 	}
 	values := make([]string, len(items))
 	for i, item := range items {
-		s, err := o.r.Scalar(item, o.What+": each of "+key)
+		s, err := o.r.Scalar(item, o.Each(key))
 		if err != nil {
 			return nil, nil, err
 		}

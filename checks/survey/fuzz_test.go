@@ -65,6 +65,8 @@ func TestBrokenSeedsAreRefused(t *testing.T) {
 		var de *DefinitionError
 		if !errors.As(err, &de) || de.Line != line {
 			t.Errorf("%s: Parse = %v, want a refusal at line %d", name, err, line)
+			continue
 		}
+		sayNoEnglish(t, de)
 	}
 }

@@ -5,6 +5,7 @@ import (
 
 	"github.com/goccy/go-yaml/ast"
 
+	"mach/assets/i18n"
 	"mach/checks/yamldoc"
 )
 
@@ -22,23 +23,24 @@ func (o *object) id(key string) (string, error) {
 		return "", err
 	}
 	if !identifier.MatchString(s) {
-		return "", o.r.Errorf(o.At(key), "%s: %s %q must start with a lower-case letter and hold only a-z, 0-9 and _ (at most 64)", o.What, key, s)
+		return "", o.r.Refuse(o.At(key), "definition.checklist.bad_identifier", o.What, key, s)
 	}
 	return s, nil
 }
 
 // ids detects duplicates among IDs of one kind.
 type ids struct {
-	what string
+	what i18n.Message   // what the IDs are, for messages
 	seen map[string]int // ID -> line of its first use
 }
 
-func newIDs(what string) *ids { return &ids{what: what, seen: map[string]int{}} }
+// newIDs returns the IDs of the kind named by the message key what.
+func newIDs(what string) *ids { return &ids{what: i18n.Msg(what), seen: map[string]int{}} }
 
 // add records id, defined by node n, refusing one seen before.
 func (s *ids) add(r *reader, id string, n ast.Node) error {
 	if first, dup := s.seen[id]; dup {
-		return r.Errorf(n, "duplicate %s %q (first defined at line %d)", s.what, id, first)
+		return r.Refuse(n, "definition.checklist.duplicate", s.what, id, first)
 	}
 	s.seen[id] = yamldoc.Line(n)
 	return nil

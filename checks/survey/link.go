@@ -1,6 +1,10 @@
 package survey
 
-import "strings"
+import (
+	"strings"
+
+	"mach/assets/i18n"
+)
 
 // link checks every condition against the question it names and connects
 // the two, so that relevance chains. A top-level question may depend on an
@@ -12,7 +16,7 @@ func (r *reader) link(c *Checklist) error {
 			all = append(all, &c.Sections[i].Questions[j])
 		}
 	}
-	if err := r.linkConditions(all, "question", "question"); err != nil {
+	if err := r.linkConditions(all, ""); err != nil {
 		return err
 	}
 	for _, q := range all {
@@ -20,7 +24,7 @@ func (r *reader) link(c *Checklist) error {
 		for i := range q.Columns {
 			columns[i] = &q.Columns[i]
 		}
-		if err := r.linkConditions(columns, "column", "column of table "+q.ID); err != nil {
+		if err := r.linkConditions(columns, q.ID); err != nil {
 			return err
 		}
 	}
@@ -28,9 +32,13 @@ func (r *reader) link(c *Checklist) error {
 }
 
 // linkConditions links the conditions of qs, given in the order they are
-// asked, each to an earlier question of qs. what names one of qs in
-// messages, scope all of them.
-func (r *reader) linkConditions(qs []*Question, what, scope string) error {
+// asked, each to an earlier question of qs: the top-level questions when
+// table is "", else the columns of that table.
+func (r *reader) linkConditions(qs []*Question, table string) error {
+	name, earlier := "definition.checklist.question_id", i18n.Msg("definition.checklist.earlier_question")
+	if table != "" {
+		name, earlier = "definition.checklist.column_id", i18n.Msg("definition.checklist.earlier_column", table)
+	}
 	index := make(map[string]int, len(qs))
 	for i, q := range qs {
 		index[q.ID] = i
@@ -40,18 +48,19 @@ func (r *reader) linkConditions(qs []*Question, what, scope string) error {
 		if c == nil {
 			continue
 		}
+		what := i18n.Msg(name, q.ID)
 		j, ok := index[c.Question]
 		if !ok {
-			return r.ErrorAt(c.Line, "%s %q: when refers to %q, unknown here (it must be an earlier %s)", what, q.ID, c.Question, scope)
+			return r.RefuseAt(c.Line, "definition.checklist.when_unknown", what, c.Question, earlier)
 		}
 		if j >= i {
-			return r.ErrorAt(c.Line, "%s %q: when refers to %q, which does not come before it; a question can only depend on an earlier one", what, q.ID, c.Question)
+			return r.RefuseAt(c.Line, "definition.checklist.when_later", what, c.Question)
 		}
 		on := qs[j]
 		switch on.Type {
 		case TypeYesNo:
 			if c.Equals != "yes" && c.Equals != "no" {
-				return r.ErrorAt(c.Line, "%s %q: when equals %q, but %q is a yesno question: use yes or no", what, q.ID, c.Equals, on.ID)
+				return r.RefuseAt(c.Line, "definition.checklist.when_yesno", what, c.Equals, on.ID)
 			}
 		case TypeChoice, TypeMulti:
 			if _, ok := on.Option(c.Equals); !ok {
@@ -59,12 +68,12 @@ func (r *reader) linkConditions(qs []*Question, what, scope string) error {
 				for k, opt := range on.Options {
 					values[k] = opt.Value
 				}
-				return r.ErrorAt(c.Line, "%s %q: when equals %q, which is not an option of %q (%s)", what, q.ID, c.Equals, on.ID, strings.Join(values, ", "))
+				return r.RefuseAt(c.Line, "definition.checklist.when_option", what, c.Equals, on.ID, strings.Join(values, ", "))
 			}
 		case TypeTable:
-			return r.ErrorAt(c.Line, "%s %q: when cannot depend on %q, a table", what, q.ID, on.ID)
+			return r.RefuseAt(c.Line, "definition.checklist.when_table", what, on.ID)
 		default:
-			return r.ErrorAt(c.Line, "%s %q: when can only depend on a yesno, choice or multi question; %q is %s", what, q.ID, on.ID, on.Type)
+			return r.RefuseAt(c.Line, "definition.checklist.when_type", what, on.ID, string(on.Type))
 		}
 		c.on = on
 	}

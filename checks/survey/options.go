@@ -1,8 +1,7 @@
 package survey
 
 import (
-	"fmt"
-
+	"mach/assets/i18n"
 	"mach/checks/yamldoc"
 )
 
@@ -16,11 +15,11 @@ func (o *object) options(q *Question) error {
 		return err
 	}
 	if len(items) == 0 {
-		return o.r.Errorf(o.At("options"), "%s: a %s question needs options", o.What, q.Type)
+		return o.r.Refuse(o.At("options"), "definition.checklist.needs_options", o.What, string(q.Type))
 	}
-	values := newIDs("option value")
+	values := newIDs("definition.checklist.ids.option")
 	for _, item := range items {
-		oo, err := o.r.object(item, o.What+" option", []string{"value", "label"})
+		oo, err := o.r.object(item, i18n.Msg("definition.checklist.option", o.What), []string{"value", "label"})
 		if err != nil {
 			return err
 		}
@@ -28,7 +27,7 @@ func (o *object) options(q *Question) error {
 		if opt.Value, err = oo.id("value"); err != nil {
 			return err
 		}
-		oo.What = fmt.Sprintf("%s option %q", o.What, opt.Value)
+		oo.What = i18n.Msg("definition.checklist.option_value", o.What, opt.Value)
 		if opt.Label, err = oo.text("label", true); err != nil {
 			return err
 		}
@@ -46,7 +45,7 @@ func (o *object) condition(q *Question) error {
 	if !ok {
 		return nil
 	}
-	w, err := o.r.object(n, o.What+" when", []string{"question", "equals"})
+	w, err := o.r.object(n, o.Field("when"), []string{"question", "equals"})
 	if err != nil {
 		return err
 	}

@@ -1,13 +1,13 @@
 package survey
 
 import (
-	"fmt"
 	"regexp"
 	"slices"
 	"strings"
 
 	"github.com/goccy/go-yaml/ast"
 
+	"mach/assets/i18n"
 	"mach/checks/yamldoc"
 )
 
@@ -18,7 +18,7 @@ func Parse(file string, data []byte) (*Checklist, error) {
 	r := newReader(file)
 	root, err := r.Document(data)
 	if err == nil && root == nil {
-		err = r.ErrorAt(1, "the file is empty; a checklist needs id, version and sections")
+		err = r.RefuseAt(1, "definition.checklist.empty")
 	}
 	if err != nil {
 		return nil, err
@@ -35,22 +35,28 @@ func Parse(file string, data []byte) (*Checklist, error) {
 
 // checklist reads the top level: id, version and the sections.
 func (r *reader) checklist(n ast.Node) (*Checklist, error) {
-	o, err := r.object(n, "the checklist", []string{"id", "version", "email_domains", "sections"})
+	o, err := r.object(n, i18n.Msg("definition.checklist.what"), []string{"id", "version", "email_domains", "sections"})
 	if err != nil {
 		return nil, err
 	}
 	c := &Checklist{}
-	if c.ID, err = o.RequiredStr("id"); err != nil {
+	if c.ID, err = o.Str("id"); err != nil {
 		return nil, err
 	}
+	if strings.TrimSpace(c.ID) == "" {
+		return nil, r.Refuse(o.At("id"), "definition.checklist.no_id")
+	}
 	if !checklistID.MatchString(c.ID) {
-		return nil, r.Errorf(o.At("id"), "the checklist: id %q must be lower-case letters, digits, - and _", c.ID)
+		return nil, r.Refuse(o.At("id"), "definition.checklist.bad_id", c.ID)
+	}
+	if !o.Has("version") {
+		return nil, r.Refuse(o.At("version"), "definition.checklist.no_version")
 	}
 	if c.Version, err = o.count("version"); err != nil {
 		return nil, err
 	}
 	if c.Version < 1 {
-		return nil, r.Errorf(o.At("version"), "the checklist: version must be a whole number from 1 up")
+		return nil, r.Refuse(o.At("version"), "definition.checklist.version")
 	}
 	if c.EmailDomains, err = r.emailDomains(o); err != nil {
 		return nil, err
@@ -60,9 +66,9 @@ func (r *reader) checklist(n ast.Node) (*Checklist, error) {
 		return nil, err
 	}
 	if len(items) == 0 {
-		return nil, r.Errorf(o.At("sections"), "the checklist has no sections")
+		return nil, r.Refuse(o.At("sections"), "definition.checklist.no_sections")
 	}
-	sections, questions, kinds := newIDs("section"), newIDs("question"), newIDs("table kind")
+	sections, questions, kinds := newIDs("definition.checklist.ids.section"), newIDs("definition.checklist.ids.question"), newIDs("definition.checklist.ids.kind")
 	for i, item := range items {
 		s, err := r.section(item, i+1, questions, kinds)
 		if err != nil {
@@ -79,7 +85,7 @@ func (r *reader) checklist(n ast.Node) (*Checklist, error) {
 // section reads one section and its questions. Question IDs and table kinds
 // are unique across the checklist.
 func (r *reader) section(n ast.Node, number int, questions, kinds *ids) (Section, error) {
-	o, err := r.object(n, fmt.Sprintf("section %d", number), []string{"id", "title", "intro", "questions"})
+	o, err := r.object(n, i18n.Msg("definition.checklist.section_number", number), []string{"id", "title", "intro", "questions"})
 	if err != nil {
 		return Section{}, err
 	}
@@ -87,7 +93,7 @@ func (r *reader) section(n ast.Node, number int, questions, kinds *ids) (Section
 	if s.ID, err = o.id("id"); err != nil {
 		return Section{}, err
 	}
-	o.What = fmt.Sprintf("section %q", s.ID)
+	o.What = i18n.Msg("definition.checklist.section", s.ID)
 	if s.Title, err = o.text("title", true); err != nil {
 		return Section{}, err
 	}
@@ -99,7 +105,7 @@ func (r *reader) section(n ast.Node, number int, questions, kinds *ids) (Section
 		return Section{}, err
 	}
 	if len(items) == 0 {
-		return Section{}, r.Errorf(o.At("questions"), "%s has no questions", o.What)
+		return Section{}, r.Refuse(o.At("questions"), "definition.checklist.no_questions", o.What)
 	}
 	for _, item := range items {
 		q, err := r.question(item, kinds, false)
@@ -131,16 +137,16 @@ func (r *reader) emailDomains(o *object) ([]string, error) {
 		if err != nil {
 			return nil, err
 		}
-		d, err := r.Scalar(item, "the checklist: an entry of email_domains")
+		d, err := r.Scalar(item, o.Each("email_domains"))
 		if err != nil {
 			return nil, err
 		}
 		d = strings.ToLower(strings.TrimSpace(d))
 		if !emailDomain.MatchString(d) {
-			return nil, r.Errorf(item, "the checklist: email_domains: %q is not a domain name such as ninhbinh.gov.vn", d)
+			return nil, r.Refuse(item, "definition.checklist.email_domain", d)
 		}
 		if slices.Contains(out, d) {
-			return nil, r.Errorf(item, "the checklist: email_domains names %q twice", d)
+			return nil, r.Refuse(item, "definition.checklist.email_twice", d)
 		}
 		out = append(out, d)
 	}

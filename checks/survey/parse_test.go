@@ -4,6 +4,8 @@ import (
 	"errors"
 	"strings"
 	"testing"
+
+	"mach/assets/i18n"
 )
 
 func TestDefaultLoads(t *testing.T) {
@@ -203,7 +205,7 @@ func TestMalformedDefinitionsAreRefused(t *testing.T) {
 		{"section not a mapping", "id: t\nversion: 1\nsections:\n  - unit #<\n", "section 1 must be a mapping"},
 		{"two documents", "id: t\nversion: 1\nsections: []\n---\nid: u #<\n", "only one YAML document"},
 		{"invalid YAML", "id: t\nversion: 1\nsections:\n  - id: s\n    title: [unclosed #<\n", "not valid YAML"},
-		{"duplicate key", "id: t\nversion: 1\nid: u #<\n", "not valid YAML"},
+		{"duplicate key", "id: t\nversion: 1\nid: u #<\n", `field "id" already defined at line 1`},
 		{"empty file #<", "", "the file is empty"},
 	}
 	for _, c := range cases {
@@ -217,16 +219,17 @@ func TestMalformedDefinitionsAreRefused(t *testing.T) {
 			if !errors.As(err, &de) {
 				t.Fatalf("Parse = %v, want a *DefinitionError", err)
 			}
-			if de.File != "bad.yaml" || de.Line != line || !strings.Contains(de.Reason, c.reason) {
+			if de.File != "bad.yaml" || de.Line != line || !strings.Contains(de.Error(), c.reason) {
 				t.Errorf("got %s\nwant bad.yaml:%d: …%s…", de, line, c.reason)
 			}
+			sayNoEnglish(t, de)
 		})
 	}
 }
 
 func TestDefinitionErrorFormat(t *testing.T) {
-	err := &DefinitionError{File: "checklist.yaml", Line: 12, Reason: "unknown type \"string\""}
-	if got, want := err.Error(), `checklist.yaml:12: unknown type "string"`; got != want {
+	err := &DefinitionError{File: "checklist.yaml", Line: 12, Reason: i18n.Msg("definition.checklist.unknown_type", i18n.Msg("definition.checklist.question_id", "a"), "string", "text, number")}
+	if got, want := err.Error(), `checklist.yaml:12: question "a": unknown type "string" (use one of text, number)`; got != want {
 		t.Errorf("Error() = %q, want %q", got, want)
 	}
 }

@@ -1,7 +1,6 @@
 package survey
 
 import (
-	"fmt"
 	"math"
 	"regexp"
 	"slices"
@@ -9,6 +8,7 @@ import (
 
 	"github.com/goccy/go-yaml/ast"
 
+	"mach/assets/i18n"
 	"mach/checks/yamldoc"
 )
 
@@ -33,11 +33,11 @@ var fieldTypes = map[string][]Type{
 
 // question reads one question, or one column of a table when inTable.
 func (r *reader) question(n ast.Node, kinds *ids, inTable bool) (Question, error) {
-	what := "question"
+	what, named := "definition.checklist.question", "definition.checklist.question_id"
 	if inTable {
-		what = "column"
+		what, named = "definition.checklist.column", "definition.checklist.column_id"
 	}
-	o, err := r.object(n, what, questionFields)
+	o, err := r.object(n, i18n.Msg(what), questionFields)
 	if err != nil {
 		return Question{}, err
 	}
@@ -45,7 +45,7 @@ func (r *reader) question(n ast.Node, kinds *ids, inTable bool) (Question, error
 	if q.ID, err = o.id("id"); err != nil {
 		return Question{}, err
 	}
-	o.What = fmt.Sprintf("%s %q", what, q.ID)
+	o.What = i18n.Msg(named, q.ID)
 	if err := o.questionType(&q, inTable); err != nil {
 		return Question{}, err
 	}
@@ -84,27 +84,31 @@ func (o *object) questionType(q *Question, inTable bool) error {
 		for i, t := range types {
 			names[i] = string(t)
 		}
-		return o.r.Errorf(o.At("type"), "%s: unknown type %q (use one of %s)", o.What, typ, strings.Join(names, ", "))
+		return o.r.Refuse(o.At("type"), "definition.checklist.unknown_type", o.What, typ, strings.Join(names, ", "))
 	}
 	if inTable && q.Type == TypeTable {
-		return o.r.Errorf(o.At("type"), "%s: a column cannot be a table (no nested tables)", o.What)
+		return o.r.Refuse(o.At("type"), "definition.checklist.nested_table", o.What)
 	}
 	for _, key := range questionFields {
 		allowed, limited := fieldTypes[key]
 		if _, present := o.Keys[key]; present && limited && !slices.Contains(allowed, q.Type) {
-			return o.r.Errorf(o.Keys[key], "%s: %s is only for %s questions, not %s", o.What, key, joinTypes(allowed), q.Type)
+			return o.r.Refuse(o.Keys[key], "definition.checklist.field_for_types", o.What, key, joinTypes(allowed), string(q.Type))
 		}
 	}
 	return nil
 }
 
-// joinTypes writes types as "text or number".
-func joinTypes(ts []Type) string {
+// joinTypes writes types as "number or text", in the language of the
+// message.
+func joinTypes(ts []Type) any {
 	names := make([]string, len(ts))
 	for i, t := range ts {
 		names[i] = string(t)
 	}
-	return strings.Join(names, " or ")
+	if len(names) == 1 {
+		return names[0]
+	}
+	return i18n.Msg("definition.or", strings.Join(names[:len(names)-1], ", "), names[len(names)-1])
 }
 
 // bounds reads min, max, integer and plain.
@@ -119,12 +123,12 @@ func (o *object) bounds(q *Question) error {
 	if q.Type == TypeText {
 		for _, key := range []string{"min", "max"} {
 			if f, _ := o.number(key); f != nil && (*f < 0 || *f != math.Trunc(*f)) {
-				return o.r.Errorf(o.At(key), "%s: %s of a text is a length, a whole number of characters from 0 up", o.What, key)
+				return o.r.Refuse(o.At(key), "definition.checklist.text_length", o.What, key)
 			}
 		}
 	}
 	if q.Min != nil && q.Max != nil && *q.Min > *q.Max {
-		return o.r.Errorf(o.At("max"), "%s: min (%v) is greater than max (%v)", o.What, *q.Min, *q.Max)
+		return o.r.Refuse(o.At("max"), "definition.checklist.min_max", o.What, *q.Min, *q.Max)
 	}
 	if q.Integer, err = o.Bool("integer"); err != nil {
 		return err
@@ -141,15 +145,15 @@ func (o *object) pattern(q *Question) error {
 	}
 	if q.Pattern == "" {
 		if o.Has("pattern_hint") {
-			return o.r.Errorf(o.At("pattern_hint"), "%s: pattern_hint without a pattern", o.What)
+			return o.r.Refuse(o.At("pattern_hint"), "definition.checklist.hint_without_pattern", o.What)
 		}
 		return nil
 	}
 	if q.pattern, err = compilePattern(q.Pattern); err != nil {
-		return o.r.Errorf(o.At("pattern"), "%s: pattern is not a valid regular expression: %v", o.What, err)
+		return o.r.Refuse(o.At("pattern"), "definition.checklist.bad_pattern", o.What, err.Error())
 	}
 	if !o.Has("pattern_hint") {
-		return o.r.Errorf(o.At("pattern"), "%s: a pattern needs a pattern_hint saying in words what to type", o.What)
+		return o.r.Refuse(o.At("pattern"), "definition.checklist.pattern_hint", o.What)
 	}
 	q.PatternHint, err = o.text("pattern_hint", true)
 	return err

@@ -19,9 +19,9 @@ func (o *object) table(q *Question, kinds *ids) error {
 		return err
 	}
 	if len(items) == 0 {
-		return o.r.Errorf(o.At("columns"), "%s: a table needs columns", o.What)
+		return o.r.Refuse(o.At("columns"), "definition.checklist.needs_columns", o.What)
 	}
-	columns := newIDs("column")
+	columns := newIDs("definition.checklist.ids.column")
 	for _, item := range items {
 		col, err := o.r.question(item, kinds, true)
 		if err != nil {
@@ -45,22 +45,22 @@ func (o *object) summary(q *Question) error {
 		return err
 	}
 	if len(items) == 0 || len(items) > maxSummary {
-		return o.r.Errorf(o.At("summary"), "%s: summary must list 1 to %d column IDs shown in the rows table", o.What, maxSummary)
+		return o.r.Refuse(o.At("summary"), "definition.checklist.summary_count", o.What, maxSummary)
 	}
 	for _, item := range items {
 		item, err := o.r.resolve(item)
 		if err != nil {
 			return err
 		}
-		id, err := o.r.Scalar(item, o.What+": a summary entry")
+		id, err := o.r.Scalar(item, o.Each("summary"))
 		if err != nil {
 			return err
 		}
 		if _, ok := q.Column(id); !ok {
-			return o.r.Errorf(item, "%s: summary names %q, which is not one of its columns", o.What, id)
+			return o.r.Refuse(item, "definition.checklist.summary_unknown", o.What, id)
 		}
 		if slices.Contains(q.Summary, id) {
-			return o.r.Errorf(item, "%s: summary names %q twice", o.What, id)
+			return o.r.Refuse(item, "definition.checklist.summary_twice", o.What, id)
 		}
 		q.Summary = append(q.Summary, id)
 	}

@@ -6,6 +6,7 @@ import (
 
 	"github.com/goccy/go-yaml/ast"
 
+	"mach/assets/i18n"
 	"mach/checks/yamldoc"
 )
 
@@ -22,7 +23,7 @@ type reader struct {
 func newReader(file string) *reader {
 	r := &reader{anchors: map[string]ast.Node{}}
 	r.Reader = yamldoc.Reader{
-		Fail: func(line int, reason string) error {
+		Fail: func(line int, reason i18n.Message) error {
 			return &DefinitionError{File: file, Line: line, Reason: reason}
 		},
 		Resolve:       r.resolve,
@@ -48,11 +49,11 @@ func (r *reader) resolve(n ast.Node) (ast.Node, error) {
 		name := yamldoc.Token(v.Value)
 		value, ok := r.anchors[name]
 		if !ok {
-			return nil, r.Errorf(n, "alias *%s refers to no anchor &%s defined before it", name, name)
+			return nil, r.Refuse(n, "definition.checklist.alias", name, name)
 		}
 		return value, nil
 	case *ast.TagNode:
-		return nil, r.Errorf(n, "YAML tags such as %s are not allowed", yamldoc.Token(n))
+		return nil, r.Refuse(n, "definition.checklist.tag", yamldoc.Token(n))
 	}
 	return n, nil
 }
@@ -65,7 +66,7 @@ type object struct {
 }
 
 // object reads n as a mapping whose keys must be among known.
-func (r *reader) object(n ast.Node, what string, known []string) (*object, error) {
+func (r *reader) object(n ast.Node, what i18n.Message, known []string) (*object, error) {
 	f, err := r.Mapping(n, what, known)
 	if err != nil {
 		return nil, err
@@ -81,7 +82,7 @@ func (o *object) number(key string) (*float64, error) {
 	}
 	f, ok := yamldoc.Number(n)
 	if !ok {
-		return nil, o.r.Errorf(n, "%s: %s must be a number, not %q", o.What, key, yamldoc.Token(n))
+		return nil, o.r.Refuse(n, "definition.checklist.number", o.What, key, yamldoc.Token(n))
 	}
 	return &f, nil
 }
@@ -93,7 +94,7 @@ func (o *object) count(key string) (int, error) {
 		return 0, err
 	}
 	if *f < 0 || *f > 1e6 || *f != math.Trunc(*f) {
-		return 0, o.r.Errorf(o.At(key), "%s: %s must be a whole number from 0 to 1000000", o.What, key)
+		return 0, o.r.Refuse(o.At(key), "definition.checklist.count", o.What, key)
 	}
 	return int(*f), nil
 }
@@ -107,7 +108,7 @@ func (o *object) text(key string, required bool) (Text, error) {
 		}
 		return Text{}, nil
 	}
-	t, err := o.r.object(n, o.What+" "+key, []string{"vi", "en"})
+	t, err := o.r.object(n, o.Field(key), []string{"vi", "en"})
 	if err != nil {
 		return Text{}, err
 	}

@@ -3,24 +3,30 @@
 // reported at the line of the node concerned. It gives mappings of known
 // fields, lists and single values; what they mean, and the error type the
 // problems are reported in, is up to the package that defines the file.
+//
+// A problem is an i18n.Message (a key of assets/i18n/*/definition.yaml and
+// its arguments), so that the error can say itself in the user's language
+// when shown and in English in logs. The names of nodes in messages ("target
+// 2", "the profile") are messages too.
 package yamldoc
 
 import (
 	"errors"
-	"fmt"
 	"slices"
 	"strings"
 
 	"github.com/goccy/go-yaml"
 	"github.com/goccy/go-yaml/ast"
 	"github.com/goccy/go-yaml/parser"
+
+	"mach/assets/i18n"
 )
 
 // Reader reads the nodes of one YAML document.
 type Reader struct {
 	// Fail makes the error for a problem at line (0 when unknown), so that
 	// each package reports problems in its own error type. It is required.
-	Fail func(line int, reason string) error
+	Fail func(line int, reason i18n.Message) error
 	// Resolve returns the node that n stands for, following or refusing
 	// anchors, aliases and tags as the file's rules say. It is applied to
 	// every node read as a mapping, a list or a single value; nil leaves
@@ -35,20 +41,30 @@ type Reader struct {
 	Blocks bool
 }
 
-// Errorf returns the error for a problem at the line of n.
-func (r *Reader) Errorf(n ast.Node, format string, args ...any) error {
-	return r.ErrorAt(Line(n), format, args...)
+// Refuse returns the error for the problem key, with args, at the line of n.
+func (r *Reader) Refuse(n ast.Node, key string, args ...any) error {
+	return r.RefuseAt(Line(n), key, args...)
 }
 
-// ErrorAt returns the error for a problem at line.
-func (r *Reader) ErrorAt(line int, format string, args ...any) error {
-	return r.Fail(line, fmt.Sprintf(format, args...))
+// RefuseAt returns the error for the problem key, with args, at line.
+func (r *Reader) RefuseAt(line int, key string, args ...any) error {
+	return r.Fail(line, i18n.Msg(key, args...))
+}
+
+// Say says a problem of file at line in t's language: "p.yaml, dòng 3: …",
+// or "p.yaml: …" when the line is unknown (0).
+func Say(t *i18n.Translator, file string, line int, reason i18n.Message) string {
+	if line == 0 {
+		return t.T("definition.in", file, reason.Localize(t))
+	}
+	return t.T("definition.at", file, line, reason.Localize(t))
 }
 
 // Document parses data and returns the body of its one YAML document, or
-// nil when it holds none.
+// nil when it holds none. A key given twice is left for Mapping to refuse,
+// in words the user reads.
 func (r *Reader) Document(data []byte) (ast.Node, error) {
-	f, err := parser.ParseBytes(data, 0)
+	f, err := parser.ParseBytes(data, 0, parser.AllowDuplicateMapKey())
 	if err != nil {
 		line, msg := 0, err.Error()
 		var ye yaml.Error
@@ -58,7 +74,7 @@ func (r *Reader) Document(data []byte) (ast.Node, error) {
 				line = tk.Position.Line
 			}
 		}
-		return nil, r.ErrorAt(line, "not valid YAML: %s", msg)
+		return nil, r.RefuseAt(line, "definition.yaml_syntax", msg)
 	}
 	var body ast.Node
 	for _, doc := range f.Docs {
@@ -66,7 +82,7 @@ func (r *Reader) Document(data []byte) (ast.Node, error) {
 			continue
 		}
 		if body != nil {
-			return nil, r.Errorf(doc.Body, "only one YAML document is allowed; remove this second one (or the --- before it)")
+			return nil, r.Refuse(doc.Body, "definition.two_documents")
 		}
 		body = doc.Body
 	}
@@ -83,7 +99,7 @@ func (r *Reader) resolve(n ast.Node) (ast.Node, error) {
 
 // Scalar returns n as a string; numbers and booleans are taken as written.
 // what names n in messages.
-func (r *Reader) Scalar(n ast.Node, what string) (string, error) {
+func (r *Reader) Scalar(n ast.Node, what i18n.Message) (string, error) {
 	n, err := r.resolve(n)
 	if err != nil {
 		return "", err
@@ -98,32 +114,32 @@ func (r *Reader) Scalar(n ast.Node, what string) (string, error) {
 	case *ast.IntegerNode, *ast.FloatNode, *ast.BoolNode:
 		return Token(n), nil
 	}
-	return "", r.Errorf(n, "%s must be a single value, not %s", what, Describe(n))
+	return "", r.Refuse(n, "definition.scalar", what, Describe(n))
 }
 
 // Sequence returns the items of n, a YAML list, as they are written. what
 // names n in messages.
-func (r *Reader) Sequence(n ast.Node, what string) ([]ast.Node, error) {
+func (r *Reader) Sequence(n ast.Node, what i18n.Message) ([]ast.Node, error) {
 	n, err := r.resolve(n)
 	if err != nil {
 		return nil, err
 	}
 	seq, ok := n.(*ast.SequenceNode)
 	if !ok {
-		return nil, r.Errorf(n, "%s must be a list, not %s", what, Describe(n))
+		return nil, r.Refuse(n, "definition.list", what, Describe(n))
 	}
 	return seq.Values, nil
 }
 
 // Fields is a YAML mapping whose keys were checked against the fields its
-// owner knows. The parser already refuses a key given twice.
+// owner knows, each given once.
 type Fields struct {
 	r *Reader
 	// Node is the mapping, for lines.
 	Node ast.Node
 	// What is what the mapping is, for messages: `target "Cổng"`. The owner
 	// may name it better once it has read a name.
-	What string
+	What i18n.Message
 	// Keys are the key nodes, for lines.
 	Keys map[string]ast.Node
 	// Values are the values by key (resolved with ResolveValues); null
@@ -134,15 +150,15 @@ type Fields struct {
 }
 
 // Mapping reads n as a mapping named what; when known is not nil its keys
-// must be among known.
-func (r *Reader) Mapping(n ast.Node, what string, known []string) (*Fields, error) {
+// must be among known. A key given twice is refused at its second line.
+func (r *Reader) Mapping(n ast.Node, what i18n.Message, known []string) (*Fields, error) {
 	n, err := r.resolve(n)
 	if err != nil {
 		return nil, err
 	}
 	m, ok := n.(*ast.MappingNode)
 	if !ok {
-		return nil, r.Errorf(n, "%s must be a mapping of fields (key: value), not %s", what, Describe(n))
+		return nil, r.Refuse(n, "definition.mapping", what, Describe(n))
 	}
 	f := &Fields{r: r, Node: m, What: what, Keys: map[string]ast.Node{}, Values: map[string]ast.Node{}}
 	for _, mv := range m.Values {
@@ -151,7 +167,10 @@ func (r *Reader) Mapping(n ast.Node, what string, known []string) (*Fields, erro
 			key = s.Value
 		}
 		if known != nil && !slices.Contains(known, key) {
-			return nil, r.Errorf(mv.Key, "unknown field %q in %s (known fields: %s)", key, what, strings.Join(known, ", "))
+			return nil, r.Refuse(mv.Key, "definition.unknown_field", key, what, strings.Join(known, ", "))
+		}
+		if first, dup := f.Keys[key]; dup {
+			return nil, r.Refuse(mv.Key, "definition.duplicate_field", key, Line(first))
 		}
 		f.Keys[key] = mv.Key
 		f.Order = append(f.Order, key)
@@ -186,9 +205,14 @@ func (f *Fields) Has(key string) bool {
 	return ok
 }
 
+// Field names field key of the mapping in messages: `target "Cổng": url`.
+func (f *Fields) Field(key string) i18n.Message {
+	return i18n.Msg("definition.field", f.What, key)
+}
+
 // Missing is the error for a required field without a value.
 func (f *Fields) Missing(key string) error {
-	return f.r.Errorf(f.At(key), "%s: %s is missing", f.What, key)
+	return f.r.Refuse(f.At(key), "definition.missing", f.What, key)
 }
 
 // Str returns field key as a string, as written ("" when absent).
@@ -197,7 +221,7 @@ func (f *Fields) Str(key string) (string, error) {
 	if !ok {
 		return "", nil
 	}
-	return f.r.Scalar(n, f.What+": "+key)
+	return f.r.Scalar(n, f.Field(key))
 }
 
 // RequiredStr is Str for a field that must be present and not blank.
@@ -217,7 +241,7 @@ func (f *Fields) Bool(key string) (bool, error) {
 	}
 	b, ok := n.(*ast.BoolNode)
 	if !ok {
-		return false, f.r.Errorf(n, "%s: %s must be true or false, not %q", f.What, key, Token(n))
+		return false, f.r.Refuse(n, "definition.bool", f.What, key, Token(n))
 	}
 	return b.Value, nil
 }
@@ -229,7 +253,13 @@ func (f *Fields) List(key string) ([]ast.Node, error) {
 	if !ok {
 		return nil, nil
 	}
-	return f.r.Sequence(n, f.What+": "+key)
+	return f.r.Sequence(n, f.Field(key))
+}
+
+// Each names one item of list field key in messages: `the profile: each of
+// ntp`.
+func (f *Fields) Each(key string) i18n.Message {
+	return i18n.Msg("definition.each", f.What, key)
 }
 
 // Number returns the value of n when it is an integer or a float, as
@@ -277,9 +307,27 @@ func IsNull(n ast.Node) bool {
 
 // Describe names the kind of node n is, for messages: "a mapping",
 // "nothing".
-func Describe(n ast.Node) string {
+func Describe(n ast.Node) i18n.Message {
 	if IsNull(n) {
-		return "nothing"
+		return i18n.Msg("definition.node.nothing")
 	}
-	return "a " + n.Type().YAMLName()
+	switch n.(type) {
+	case *ast.MappingNode:
+		return i18n.Msg("definition.node.mapping")
+	case *ast.SequenceNode:
+		return i18n.Msg("definition.node.list")
+	case *ast.StringNode:
+		return i18n.Msg("definition.node.text")
+	case *ast.IntegerNode, *ast.FloatNode, *ast.InfinityNode, *ast.NanNode:
+		return i18n.Msg("definition.node.number")
+	case *ast.BoolNode:
+		return i18n.Msg("definition.node.bool")
+	case *ast.LiteralNode:
+		return i18n.Msg("definition.node.block")
+	case *ast.AnchorNode, *ast.AliasNode:
+		return i18n.Msg("definition.node.reference")
+	case *ast.TagNode:
+		return i18n.Msg("definition.node.tag")
+	}
+	return i18n.Msg("definition.node.value")
 }

@@ -56,7 +56,7 @@ func newAccountsImportCommand() *cobra.Command {
 func accountsSheet(e env, st *store.Store) (*survey.Question, *answers.Sheet, error) {
 	shipped, err := survey.Default()
 	if err != nil {
-		return nil, nil, userError{sentence: e.tr.T("cli.bad_checklist", err), err: err}
+		return nil, nil, userError{sentence: e.tr.T("cli.bad_checklist", e.tr.Error(err)), err: err}
 	}
 	c := currentChecklist(e, st, shipped)
 	table, err := accounts.Table(c)

@@ -106,7 +106,7 @@ type backupTable struct {
 func readBackupTable(e env) (backupTable, error) {
 	shipped, err := survey.Default()
 	if err != nil {
-		return backupTable{}, userError{sentence: e.tr.T("cli.bad_checklist", err), err: err}
+		return backupTable{}, userError{sentence: e.tr.T("cli.bad_checklist", e.tr.Error(err)), err: err}
 	}
 	var t backupTable
 	checklist := shipped
@@ -128,7 +128,7 @@ func readBackupTable(e env) (backupTable, error) {
 	q, ok := checklist.Question(backup.TableID)
 	if !ok || q.Type != survey.TypeTable || q.Kind != backup.TableKind {
 		err := fmt.Errorf("no table %q of kind %q", backup.TableID, backup.TableKind)
-		return backupTable{}, userError{sentence: e.tr.T("cli.bad_checklist", err), err: err}
+		return backupTable{}, userError{sentence: e.tr.T("cli.bad_checklist", e.tr.Error(err)), err: err}
 	}
 	t.q = q
 	return t, nil

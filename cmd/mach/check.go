@@ -171,7 +171,7 @@ func loadProfile(e env, file string) (*profile.Profile, error) {
 	if file == "" {
 		p, err := profile.Default()
 		if err != nil {
-			return nil, userError{sentence: e.tr.T("check.bad_default_profile", err), err: err}
+			return nil, userError{sentence: e.tr.T("check.bad_default_profile", e.tr.Error(err)), err: err}
 		}
 		return p, nil
 	}
@@ -181,7 +181,7 @@ func loadProfile(e env, file string) (*profile.Profile, error) {
 	}
 	p, err := profile.Parse(file, data)
 	if err != nil {
-		return nil, userError{sentence: e.tr.T("check.bad_profile", err), err: err}
+		return nil, userError{sentence: e.tr.T("check.bad_profile", e.tr.Error(err)), err: err}
 	}
 	return p, nil
 }

@@ -324,7 +324,7 @@ targets:
 		args []string
 		want []string // what stderr must hold
 	}{
-		{"broken profile", []string{"--profile", broken}, []string{badPrefix, broken + ":6:", `"ping"`}},
+		{"broken profile", []string{"--profile", broken}, []string{badPrefix, broken + ", dòng 6: ", "«ping»"}},
 		{"missing profile", []string{"--profile", filepath.Join(f.dir, "none.yaml")}, []string{filepath.Join(f.dir, "none.yaml")}},
 		{"bad network", []string{"--profile", good, "--network", "bogus"}, []string{say(t, i18n.Vietnamese, "check.bad_network", "bogus")}},
 		{"bad hub", []string{"--profile", good, "--hub", "hub.example"}, []string{say(t, i18n.Vietnamese, "check.bad_hub", "hub.example")}},

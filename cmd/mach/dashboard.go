@@ -55,7 +55,7 @@ func newDashboardCommand() *cobra.Command {
 			}
 			checklist, err := survey.Default()
 			if err != nil {
-				return userError{sentence: e.tr.T("cli.bad_checklist", err), err: err}
+				return userError{sentence: e.tr.T("cli.bad_checklist", e.tr.Error(err)), err: err}
 			}
 			dir, err := units.Load()
 			if err != nil {

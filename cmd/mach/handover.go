@@ -38,7 +38,7 @@ func exportHandover(w io.Writer, e env, st *store.Store, out, number string) err
 	}
 	shipped, err := survey.Default()
 	if err != nil {
-		return userError{sentence: e.tr.T("cli.bad_checklist", err), err: err}
+		return userError{sentence: e.tr.T("cli.bad_checklist", e.tr.Error(err)), err: err}
 	}
 	c := currentChecklist(e, st, shipped)
 	table, err := handover.Table(c)

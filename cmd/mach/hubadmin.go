@@ -205,7 +205,7 @@ func readDocument(e env, checklistFile, profileFile string) (protocol.Document, 
 		}
 	}
 	if err != nil {
-		return doc, userError{sentence: e.tr.T("publish.broken", err), err: err}
+		return doc, userError{sentence: e.tr.T("publish.broken", e.tr.Error(err)), err: err}
 	}
 	return doc, nil
 }

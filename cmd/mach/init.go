@@ -98,7 +98,7 @@ func initLaptop(e env, st *store.Store, code string, given map[string]string) (s
 	}
 	shipped, err := survey.Default()
 	if err != nil {
-		return "", userError{sentence: e.tr.T("cli.bad_checklist", err), err: err}
+		return "", userError{sentence: e.tr.T("cli.bad_checklist", e.tr.Error(err)), err: err}
 	}
 	sheet, err := app.LoadSheet(st, currentChecklist(e, st, shipped), e.log)
 	if err != nil {

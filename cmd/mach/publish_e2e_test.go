@@ -33,7 +33,7 @@ targets:
 	// with its file and line.
 	r := h.f.run(t, "", nil, h.f.args("hub", "publish", "--profile", broken)...)
 	badPrefix, _, _ := strings.Cut(say(t, i18n.Vietnamese, "publish.broken", "%v"), "%v")
-	if r.code == 0 || !strings.Contains(r.stderr, badPrefix) || !strings.Contains(r.stderr, broken+":6:") {
+	if r.code == 0 || !strings.Contains(r.stderr, badPrefix) || !strings.Contains(r.stderr, broken+", dòng 6: ") {
 		t.Fatalf("publishing a broken profile: exit %d\n%s", r.code, r.stderr)
 	}
 	r = h.f.run(t, "", nil, h.f.args("hub", "publish", "--profile", prof)...)

@@ -65,11 +65,11 @@ func runChecklist(cmd *cobra.Command, _ []string) error {
 func shared(e env, st *store.Store) (*app.Shared, error) {
 	checklist, err := survey.Default()
 	if err != nil {
-		return nil, userError{sentence: e.tr.T("cli.bad_checklist", err), err: err}
+		return nil, userError{sentence: e.tr.T("cli.bad_checklist", e.tr.Error(err)), err: err}
 	}
 	checkProfile, err := profile.Default()
 	if err != nil {
-		return nil, userError{sentence: e.tr.T("cli.bad_profile", err), err: err}
+		return nil, userError{sentence: e.tr.T("cli.bad_profile", e.tr.Error(err)), err: err}
 	}
 	return &app.Shared{
 		Store:      st,

@@ -13,8 +13,10 @@ import (
 )
 
 // Check parses doc's YAML as its kind says and checks that its id and
-// version are the YAML's. A broken YAML fails with "file:line: reason", the
-// file being named after the kind.
+// version are the YAML's. A broken YAML fails with the *DefinitionError of
+// its kind, unwrapped, the file being named after the kind: its Error() is
+// the English "file:line: reason" the hub answers and logs, and
+// i18n.Translator.Error says it in the user's language.
 func Check(doc protocol.Document) error {
 	var id string
 	var version int
