@@ -102,6 +102,31 @@ func silentUDP(t *testing.T) string {
 	return pc.LocalAddr().String()
 }
 
+// hearingUDP is like silentUDP, and its channel receives each time a
+// datagram has arrived.
+func hearingUDP(t *testing.T) (string, <-chan struct{}) {
+	t.Helper()
+	pc, err := net.ListenPacket("udp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { pc.Close() })
+	got := make(chan struct{}, 16)
+	go func() {
+		buf := make([]byte, 1500)
+		for {
+			if _, _, err := pc.ReadFrom(buf); err != nil {
+				return
+			}
+			select {
+			case got <- struct{}{}:
+			default:
+			}
+		}
+	}()
+	return pc.LocalAddr().String(), got
+}
+
 // byFirstLabel answers after the first label of the name asked, whatever
 // follows it (so that search domains change nothing): "found" has the
 // addresses 127.0.0.1 and ::1, "servfail" and "refused" get those errors,

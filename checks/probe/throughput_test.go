@@ -7,6 +7,7 @@ import (
 )
 
 func TestThroughput(t *testing.T) {
+	t.Parallel()
 	hub := startHub(t, unwrapped)
 	s := Spec{Target: "hub", HubURL: hub, Thresholds: map[string]float64{"throughput_seconds": 1, "throughput_rampup_seconds": 0.3}}
 	start := time.Now()
@@ -20,9 +21,9 @@ func TestThroughput(t *testing.T) {
 			t.Errorf("%s = %v, want more than 0", k, r.Figures[k])
 		}
 	}
-	if took > 4*time.Second {
-		t.Errorf("took %v for two phases of 1 s", took)
-	}
+	// Two phases of 1 s; a probe that ran its default 5 s ones would take
+	// 10 s.
+	checkStopped(t, took, 2*time.Second)
 	t.Logf("loopback: down %.0f Mbit/s (%.0f MB), up %.0f Mbit/s (%.0f MB) in %v", r.Figures["download_mbps"],
 		r.Figures["download_bytes"]/1e6, r.Figures["upload_mbps"], r.Figures["upload_bytes"]/1e6, took)
 
@@ -33,27 +34,33 @@ func TestThroughput(t *testing.T) {
 	}
 }
 
+// TestThroughputStopsAtDeadline asks for phases of 5 s and gives the probe
+// 4 s: each phase gets its share of the time left, keeping a second for the
+// hub's answers, some 1.5 s each, which a busy machine does not use up
+// before the phase has bytes to measure.
 func TestThroughputStopsAtDeadline(t *testing.T) {
+	t.Parallel()
 	hub := startHub(t, unwrapped)
-	ctx, cancel := context.WithTimeout(context.Background(), 1500*time.Millisecond)
+	const deadline = 4 * time.Second
+	ctx, cancel := context.WithTimeout(context.Background(), deadline)
 	defer cancel()
 	start := time.Now()
-	r := Throughput(ctx, Spec{HubURL: hub}) // 5 s phases asked, 1.5 s allowed
-	if d := time.Since(start); d > 2500*time.Millisecond {
-		t.Errorf("took %v with a 1.5 s deadline", d)
-	}
+	r := Throughput(ctx, Spec{HubURL: hub}) // 5 s phases asked, 4 s allowed
+	checkStopped(t, time.Since(start), deadline)
 	if r.Verdict != Pass || r.Figures["download_mbps"] <= 0 || r.Figures["upload_mbps"] <= 0 {
 		t.Errorf("got %s/%s (%s) %v, want a pass measured in the time given", r.Verdict, r.Reason, r.Error, r.Figures)
 	}
 }
 
 func TestThroughputNoHub(t *testing.T) {
+	t.Parallel()
 	if r := Throughput(context.Background(), Spec{}); r.Verdict != Skip || r.Reason != ReasonNoHub {
 		t.Errorf("got %s/%s, want skip/no_hub", r.Verdict, r.Reason)
 	}
 }
 
 func TestMeterLeavesOutRampupAndStalls(t *testing.T) {
+	t.Parallel()
 	m := &meter{start: time.Now(), samples: []sample{{}}}
 	// 1 s of slow start at 1 MB/s, then 3 s at 10 MB/s but for a stall
 	// from 2 s to 2.5 s, sampled every 100 ms.

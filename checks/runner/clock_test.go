@@ -13,7 +13,7 @@ import (
 
 // clockProfile has a clock target (ntp) after a portal (dns, tls, http).
 func clockProfile() *profile.Profile {
-	p := newProfile(1, 5*time.Second, "dns", "tls", "http")
+	p := newProfile(1, time.Minute, "dns", "tls", "http")
 	p.NTP = []string{"ntp.test"}
 	p.Targets = append(p.Targets, profile.Target{Name: "clock", Probes: []string{"ntp"}, Networks: profile.Networks})
 	return p

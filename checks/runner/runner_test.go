@@ -14,7 +14,7 @@ import (
 )
 
 func TestRunOrderAndMetadata(t *testing.T) {
-	p := newProfile(3, time.Second, "dns", "tcp", "tls")
+	p := newProfile(3, time.Minute, "dns", "tcp", "tls")
 	p.Targets[1].Networks = []string{profile.Internet}
 	clock := time.Date(2026, 3, 1, 8, 0, 0, 0, time.UTC)
 	results, wait := Start(t.Context(), p, Options{
@@ -49,7 +49,7 @@ func TestRunOrderAndMetadata(t *testing.T) {
 }
 
 func TestResultsStreamAsTheyFinish(t *testing.T) {
-	p := newProfile(3, 10*time.Second, "tcp")
+	p := newProfile(3, time.Minute, "tcp")
 	release := map[string]chan struct{}{"t0": make(chan struct{}), "t1": make(chan struct{}), "t2": make(chan struct{})}
 	gated := func(ctx context.Context, s probe.Spec) probe.Result {
 		select {
@@ -88,7 +88,7 @@ func TestParallelBound(t *testing.T) {
 			defer running.Add(-1)
 			return answer(probe.Pass, 5*time.Millisecond)(ctx, s)
 		}
-		_, wait := Start(t.Context(), newProfile(20, time.Second, "tcp", "http"), Options{Parallel: parallel, Probes: map[string]probe.Func{"tcp": busy, "http": busy}})
+		_, wait := Start(t.Context(), newProfile(20, time.Minute, "tcp", "http"), Options{Parallel: parallel, Probes: map[string]probe.Func{"tcp": busy, "http": busy}})
 		run := wait()
 		if got := int(most.Load()); got > want || got < 1 {
 			t.Errorf("Parallel %d: %d probes ran at once, want at most %d", parallel, got, want)
@@ -99,26 +99,37 @@ func TestParallelBound(t *testing.T) {
 	}
 }
 
+// TestEachProbeHasTheProfileTimeout runs four probes one after the other,
+// each hanging until its deadline: each must have the profile's timeout from
+// its own start, not a share of one deadline for the run. Whatever the
+// machine's speed, a deadline is at most the timeout after the probe began,
+// and since the next probe starts once the last one's deadline has passed,
+// each deadline is at least the timeout after the last one.
 func TestEachProbeHasTheProfileTimeout(t *testing.T) {
-	p := newProfile(4, 50*time.Millisecond, "tcp")
+	const timeout = 50 * time.Millisecond
+	p := newProfile(4, timeout, "tcp")
 	var mu sync.Mutex
-	var budgets []time.Duration
+	var deadlines []time.Time
 	probes := map[string]probe.Func{"tcp": func(ctx context.Context, s probe.Spec) probe.Result {
+		begun := time.Now()
 		deadline, ok := ctx.Deadline()
 		mu.Lock()
 		if ok {
-			budgets = append(budgets, time.Until(deadline))
+			deadlines = append(deadlines, deadline)
 		}
 		mu.Unlock()
+		if ok && deadline.Sub(begun) > timeout {
+			t.Errorf("a probe was given %v, want the profile's %v", deadline.Sub(begun), timeout)
+		}
 		return hang(ctx, s)
 	}}
 	run := runAll(t, p, Options{Parallel: 1, Probes: probes})
-	if len(budgets) != 4 {
-		t.Fatalf("%d probes had a deadline, want 4", len(budgets))
+	if len(deadlines) != 4 {
+		t.Fatalf("%d probes had a deadline, want 4", len(deadlines))
 	}
-	for _, b := range budgets {
-		if b <= 0 || b > 50*time.Millisecond {
-			t.Errorf("a probe was given %v, want its own 50ms", b)
+	for i := 1; i < len(deadlines); i++ {
+		if gap := deadlines[i].Sub(deadlines[i-1]); gap < timeout {
+			t.Errorf("probe %d's deadline is %v after probe %d's, want its own %v from its start", i+1, gap, i, timeout)
 		}
 	}
 	for _, r := range run.Results {
@@ -140,7 +151,7 @@ func runAll(t *testing.T, p *profile.Profile, o Options) Run {
 }
 
 func TestUnknownProbeAndNoHub(t *testing.T) {
-	p := newProfile(1, time.Second, "tcp", "udp")
+	p := newProfile(1, time.Minute, "tcp", "udp")
 	p.Targets = append(p.Targets, profile.Target{Name: "hub", Hub: true, Probes: []string{"tcp", "latency"}, Networks: profile.Networks})
 	probes := map[string]probe.Func{"tcp": answer(probe.Pass, 0), "latency": answer(probe.Pass, 0)}
 	run := runAll(t, p, Options{Probes: probes})

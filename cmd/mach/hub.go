@@ -6,7 +6,6 @@ import (
 	"crypto/tls"
 	"encoding/base64"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"net"
 	"net/http"
@@ -43,7 +42,7 @@ func newHubCommand() *cobra.Command {
 	}
 	cmd.AddCommand(newHubServeCommand(), newHubEnrollCommand(), newHubDevicesCommand(),
 		newHubRevokeCommand(), newHubTokenCommand(), newHubExportCommand(), newHubImportCommand(),
-		newHubPublishCommand(), newHubDeadlineCommand())
+		newHubPublishCommand(), newHubDeadlineCommand(), newHubMigrateCommand())
 	return cmd
 }
 
@@ -56,7 +55,7 @@ func hubDataPath() (string, error) {
 }
 
 func newHubServeCommand() *cobra.Command {
-	var addr, province, certFile, keyFile string
+	var addr, province, certFile, keyFile, store string
 	var insecure bool
 	tr := translatorForError()
 	cmd := &cobra.Command{
@@ -76,17 +75,14 @@ func newHubServeCommand() *cobra.Command {
 			if err != nil {
 				return userError{sentence: e.tr.T("cli.no_data_dir", err), err: err}
 			}
-			st, err := hub.OpenBolt(path, hub.BoltOptions{Logger: e.log})
-			switch {
-			case errors.Is(err, hub.ErrLocked):
-				return userError{sentence: e.tr.T("hub.locked", path), err: err}
-			case err != nil:
-				return userError{sentence: e.tr.T("cli.open_failed", path, err), err: err}
-			}
-			defer st.Close()
 			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
 			defer stop()
-			return serveHub(ctx, e, cmd, st, path, hubConfig{addr: addr, province: province, certFile: certFile, keyFile: keyFile, insecure: insecure})
+			st, name, err := openHubStorage(ctx, e, hubStore(store), path)
+			if err != nil {
+				return err
+			}
+			defer st.Close()
+			return serveHub(ctx, e, cmd, st, path, name, hubConfig{addr: addr, province: province, certFile: certFile, keyFile: keyFile, insecure: insecure})
 		},
 	}
 	cmd.Flags().StringVar(&addr, "addr", ":8443", tr.T("hub.flag_addr"))
@@ -94,6 +90,7 @@ func newHubServeCommand() *cobra.Command {
 	cmd.Flags().StringVar(&certFile, "tls-cert", "", tr.T("hub.flag_cert"))
 	cmd.Flags().StringVar(&keyFile, "tls-key", "", tr.T("hub.flag_key"))
 	cmd.Flags().BoolVar(&insecure, "insecure-http", false, tr.T("hub.flag_insecure"))
+	cmd.Flags().StringVar(&store, "store", "", tr.T("hub.flag_store"))
 	return cmd
 }
 
@@ -104,8 +101,9 @@ type hubConfig struct {
 }
 
 // serveHub listens, says where and with which certificate, writes the admin
-// file, and serves until ctx ends; then it shuts down gracefully.
-func serveHub(ctx context.Context, e env, cmd *cobra.Command, st *hub.Bolt, path string, c hubConfig) error {
+// file beside path, and serves st (named name) until ctx ends; then it
+// shuts down gracefully.
+func serveHub(ctx context.Context, e env, cmd *cobra.Command, st hub.Storage, path, name string, c hubConfig) error {
 	dir := filepath.Dir(path)
 	var tlsCfg *tls.Config
 	fingerprint := ""
@@ -139,13 +137,13 @@ func serveHub(ctx context.Context, e env, cmd *cobra.Command, st *hub.Bolt, path
 		ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute,
 	}
 	out := cmd.OutOrStdout()
-	printf(out, "%s\n", e.tr.T("hub.listening", local, path))
+	printf(out, "%s\n", e.tr.T("hub.listening", local, name))
 	if c.insecure {
 		printf(out, "%s\n", e.tr.T("hub.insecure"))
 	} else {
 		printf(out, "%s\n", e.tr.T("hub.fingerprint", fingerprint))
 	}
-	e.log.Info("hub serving", "addr", ln.Addr().String(), "data", path, "province", c.province)
+	e.log.Info("hub serving", "addr", ln.Addr().String(), "data", name, "province", c.province)
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
 	select {

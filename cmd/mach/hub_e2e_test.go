@@ -32,8 +32,14 @@ type runningHub struct {
 
 func startHub(t *testing.T) *runningHub {
 	t.Helper()
-	f := newFixture(t)
-	h := &runningHub{f: f, s: f.start(t, nil, f.args("hub", "serve", "--addr", "127.0.0.1:0")...)}
+	return serveHubOf(t, newFixture(t), "127.0.0.1:0")
+}
+
+// serveHubOf starts mach hub serve on f's data folder at addr, with the
+// extra flags given, and waits until it listens.
+func serveHubOf(t *testing.T, f *fixture, addr string, extra ...string) *runningHub {
+	t.Helper()
+	h := &runningHub{f: f, s: f.start(t, nil, f.args(append([]string{"hub", "serve", "--addr", addr}, extra...)...)...)}
 	_, m := h.s.waitRe(hubURLRe)
 	h.url = m[0]
 	_, m = h.s.waitRe(hubFPRe)

@@ -34,14 +34,14 @@ const (
 // its admin routes, or, when no hub serves the data file, the file itself.
 type exportSource struct {
 	c        *client.Client
-	st       *hub.Bolt
+	st       hub.Storage
 	province string
 }
 
-// openExportSource finds the hub serving the data file, or opens the file
-// when no hub runs (its admin file is missing, or names a hub that does not
-// answer and left the file unlocked).
-func openExportSource(ctx context.Context, e env, province string, stderr io.Writer) (*exportSource, error) {
+// openExportSource finds the hub serving the data file, or opens its
+// storage (the file, or the PostgreSQL database of store) when no hub runs
+// here (its admin file is missing, or names a hub that does not answer).
+func openExportSource(ctx context.Context, e env, store, province string, stderr io.Writer) (*exportSource, error) {
 	path, err := hubDataPath()
 	if err != nil {
 		return nil, userError{sentence: e.tr.T("cli.no_data_dir", err), err: err}
@@ -61,17 +61,16 @@ func openExportSource(ctx context.Context, e env, province string, stderr io.Wri
 			return nil, adminError(e, err)
 		}
 	}
-	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
-		return nil, userError{sentence: e.tr.T("hubexport.no_data", path), err: err}
+	if store == "" {
+		if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+			return nil, userError{sentence: e.tr.T("hubexport.no_data", path), err: err}
+		}
 	}
-	st, err := hub.OpenBolt(path, hub.BoltOptions{Logger: e.log})
-	switch {
-	case errors.Is(err, hub.ErrLocked):
-		return nil, userError{sentence: e.tr.T("hub.locked", path), err: err}
-	case err != nil:
-		return nil, userError{sentence: e.tr.T("cli.open_failed", path, err), err: err}
+	st, name, err := openHubStorage(ctx, e, store, path)
+	if err != nil {
+		return nil, err
 	}
-	printf(stderr, "%s\n", e.tr.T("hubexport.direct", path, province))
+	printf(stderr, "%s\n", e.tr.T("hubexport.direct", name, province))
 	return &exportSource{st: st, province: province}, nil
 }
 
@@ -110,7 +109,7 @@ func (s *exportSource) write(ctx context.Context, format, unit string, w io.Writ
 }
 
 func newHubExportCommand() *cobra.Command {
-	var format, out, unit, province string
+	var format, out, unit, province, store string
 	tr := translatorForError()
 	cmd := &cobra.Command{
 		Use:   "export",
@@ -133,7 +132,7 @@ func newHubExportCommand() *cobra.Command {
 			case unit != "" && !isUnitCode(unit):
 				return userError{sentence: e.tr.T("hub.unknown_unit", unit)}
 			}
-			src, err := openExportSource(cmd.Context(), e, province, cmd.ErrOrStderr())
+			src, err := openExportSource(cmd.Context(), e, hubStore(store), province, cmd.ErrOrStderr())
 			if err != nil {
 				return err
 			}
@@ -160,6 +159,7 @@ func newHubExportCommand() *cobra.Command {
 	cmd.Flags().StringVar(&out, "out", "", tr.T("hubexport.flag_out"))
 	cmd.Flags().StringVar(&unit, "unit", "", tr.T("hubexport.flag_unit"))
 	cmd.Flags().StringVar(&province, "province", hub.DefaultProvince, tr.T("hubexport.flag_province"))
+	cmd.Flags().StringVar(&store, "store", "", tr.T("hub.flag_store"))
 	return cmd
 }
 

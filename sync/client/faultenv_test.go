@@ -243,6 +243,56 @@ func (l *laptop) client(t *testing.T, url string, timeout time.Duration) *client
 	return c
 }
 
+// round runs a sync round of the laptop for the hub at url whose deadline
+// passes once bitten is closed (the fault under test has been seen to bite)
+// rather than at a time, so that the round gets as far as the test waited
+// for however slow the machine.
+func (l *laptop) round(t *testing.T, url string, bitten <-chan struct{}) (client.Result, error) {
+	t.Helper()
+	ctx, ended := client.NewDeadline(t), make(chan struct{})
+	defer close(ended)
+	ctx.ExpireWhen(t, "the fault biting", bitten, ended)
+	return l.client(t, url, time.Minute).Sync(ctx, l.st)
+}
+
+// failedPushes watches the laptop's pushes from now on: the channel is
+// closed once n of them have failed on the way, no answer reaching the
+// laptop.
+func (l *laptop) failedPushes(n int) <-chan struct{} {
+	w := &pushWatch{next: l.hc.Transport, want: n, reached: make(chan struct{})}
+	l.hc.Transport = w
+	return w.reached
+}
+
+// pushWatch is a transport that counts the pushes that failed.
+type pushWatch struct {
+	next    http.RoundTripper
+	mu      sync.Mutex
+	failed  int
+	want    int
+	reached chan struct{}
+}
+
+func (w *pushWatch) RoundTrip(req *http.Request) (*http.Response, error) {
+	resp, err := w.next.RoundTrip(req)
+	if err != nil && req.URL.Path == protocol.PathPush {
+		w.mu.Lock()
+		if w.failed++; w.failed == w.want {
+			close(w.reached)
+		}
+		w.mu.Unlock()
+	}
+	return resp, err
+}
+
+// CloseIdleConnections lets the laptop's client close the connections of
+// the transport underneath.
+func (w *pushWatch) CloseIdleConnections() {
+	if c, ok := w.next.(interface{ CloseIdleConnections() }); ok {
+		c.CloseIdleConnections()
+	}
+}
+
 // work writes what an officer would: new answers and table rows, in a few
 // transactions, then edits of some answers and the deletion of a row. Each
 // write is one version, so it makes answers+rows+edits+1 outbox entries.

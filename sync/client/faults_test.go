@@ -51,10 +51,6 @@ const (
 	batch                   = protocol.MaxBatchEntries
 )
 
-// faultTimeout is the deadline of a round run while the link is faulty: it
-// fails, and the shorter it is the quicker the test.
-const faultTimeout = 1500 * time.Millisecond
-
 // faultWorld is a hub behind a proxy and two laptops of one unit that have
 // written their work but not synced yet.
 type faultWorld struct {
@@ -78,11 +74,12 @@ func newFaultWorld(t *testing.T) *faultWorld {
 // total is the number of versions laptop A wrote.
 func (w *faultWorld) total() int { return len(w.a.written) }
 
-// faultyRound runs a round of laptop A while the link is faulty; it must
-// fail as the hub being unreachable (a network fault, not a refusal).
-func (w *faultWorld) faultyRound(t *testing.T) (client.Result, error) {
+// faultyRound runs a round of laptop A while the link is faulty, until
+// bitten is closed: then its deadline passes. It must fail as the hub being
+// unreachable (a network fault, not a refusal).
+func (w *faultWorld) faultyRound(t *testing.T, bitten <-chan struct{}) (client.Result, error) {
 	t.Helper()
-	res, err := w.a.client(t, w.h.url, faultTimeout).Sync(context.Background(), w.a.st)
+	res, err := w.a.round(t, w.h.url, bitten)
 	if err == nil {
 		t.Fatalf("a round through the fault succeeded: %+v", res)
 	}
@@ -115,7 +112,7 @@ func (w *faultWorld) healAndCheck(t *testing.T) {
 	t.Helper()
 	w.h.st.setAfterPush(nil)
 	w.h.heal()
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	for _, l := range []*laptop{w.a, w.b, w.a} {
 		l.syncUntilOK(t, ctx, l.client(t, w.h.url, 20*time.Second))
@@ -138,7 +135,9 @@ func TestFaultsBetweenLaptopAndHub(t *testing.T) {
 				w.h.addToxic(t, "cut", "limit_data", "upstream", map[string]any{"bytes": 16 << 10})
 			}
 		})
-		res, _ := w.faultyRound(t)
+		// The round goes on until the second batch, sent once the first
+		// was acknowledged, has been cut twice.
+		res, _ := w.faultyRound(t, w.a.failedPushes(2))
 		if res.Pushed != batch {
 			t.Errorf("the faulty round pushed %d, want the first batch, %d", res.Pushed, batch)
 		}
@@ -152,7 +151,9 @@ func TestFaultsBetweenLaptopAndHub(t *testing.T) {
 		// Every answer of the hub is dropped at its first byte and the
 		// laptop's connection reset (RST: linger 0).
 		w.h.addToxic(t, "reset", "reset_peer", "downstream", map[string]any{"timeout": 0})
-		w.faultyRound(t)
+		// Each answer lost follows a commit: the round goes on until two
+		// were lost.
+		w.faultyRound(t, w.a.failedPushes(2))
 		// The hub took the first batch (and every retry of it as a
 		// replay); the laptop never heard.
 		w.wantHeld(t, batch, w.total())
@@ -161,18 +162,20 @@ func TestFaultsBetweenLaptopAndHub(t *testing.T) {
 
 	t.Run("stalled then healed", func(t *testing.T) {
 		w := newFaultWorld(t)
-		second := make(chan struct{})
+		stalled, second := make(chan struct{}), make(chan struct{})
 		w.h.st.setAfterPush(func(n int) {
 			switch n {
 			case 1:
 				// The link stalls as the hub answers the first batch:
 				// nothing more comes back, nothing is closed.
 				w.h.addToxic(t, "stall", "timeout", "downstream", map[string]any{"timeout": 0})
+				close(stalled)
 			case 2:
 				close(second)
 			}
 		})
-		_, err := w.faultyRound(t)
+		// The round waits on the stall until its time runs out.
+		_, err := w.faultyRound(t, stalled)
 		if !errors.Is(err, context.DeadlineExceeded) || client.Code(err) != "timeout" {
 			t.Fatalf("a stalled round failed with %v (code %q), want the deadline", err, client.Code(err))
 		}
@@ -180,7 +183,7 @@ func TestFaultsBetweenLaptopAndHub(t *testing.T) {
 
 		// A round with time to spare is waiting on the stalled link when
 		// it heals: it goes on and ends well.
-		c := w.a.client(t, w.h.url, 20*time.Second)
+		c := w.a.client(t, w.h.url, time.Minute)
 		done := make(chan error, 1)
 		go func() {
 			_, err := c.Sync(context.Background(), w.a.st)
@@ -239,7 +242,9 @@ func TestFaultsBetweenLaptopAndHub(t *testing.T) {
 		// and the connection closed: the request arrived whole and the
 		// hub committed it, but the laptop never reads the answer.
 		w.h.addToxic(t, "cut_answer", "limit_data", "downstream", map[string]any{"bytes": 12})
-		w.faultyRound(t)
+		// Each answer cut follows a commit: the round goes on until two
+		// were cut.
+		w.faultyRound(t, w.a.failedPushes(2))
 		w.wantHeld(t, batch, w.total())
 		w.healAndCheck(t)
 	})
@@ -496,8 +501,21 @@ func TestFaultHubKilledAfterCommit(t *testing.T) {
 	total := len(l.written)
 
 	// The hub commits the first batch and dies before it answers; the
-	// round goes on retrying a hub that is gone, and fails.
-	res, err := l.client(t, url, 3*time.Second).Sync(context.Background(), l.st)
+	// round goes on retrying a hub that is gone, and fails: its deadline
+	// passes once the hub has died and the push that killed it and a
+	// retry have failed.
+	failed := l.failedPushes(2)
+	bitten := make(chan struct{})
+	go func() {
+		select {
+		case <-child.done:
+		case <-time.After(30 * time.Second): // the round's watch reports it
+			return
+		}
+		<-failed
+		close(bitten)
+	}()
+	res, err := l.round(t, url, bitten)
 	if err == nil || !errors.Is(err, client.ErrUnreachable) {
 		t.Fatalf("a round with the hub killed: %+v, %v (code %q); want the hub unreachable", res, err, client.Code(err))
 	}
@@ -522,7 +540,7 @@ func TestFaultHubKilledAfterCommit(t *testing.T) {
 	// The hub restarts on the same file and address; the next round
 	// sends the first batch again, which the hub takes as a replay.
 	child = startChildHub(t, path, child.addr, false)
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	res = l.syncUntilOK(t, ctx, l.client(t, url, 20*time.Second))
 	if res.Pushed != total {
@@ -573,7 +591,7 @@ func TestFaultLaptopDiedBeforeAck(t *testing.T) {
 
 	// The next round sends the first batch again: the hub answers that it
 	// holds both, and the laptop goes on with the rest.
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	res := l.syncUntilOK(t, ctx, l.client(t, h.url, 20*time.Second))
 	if res.Pushed != total {

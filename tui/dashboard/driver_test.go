@@ -37,8 +37,8 @@ func drive(t *testing.T, m *Model) *driver {
 }
 
 // send gives msg to the dashboard and feeds back the messages of the
-// commands it starts until nothing is awaited from the hub and no message
-// came for a moment.
+// commands it starts until every one has returned and nothing is awaited
+// from the hub (timers, such as the live refresh, are not waited for).
 func (d *driver) send(msg tea.Msg) {
 	d.t.Helper()
 	d.run.Send(screen{d.m}, msg)

@@ -1,0 +1,309 @@
+package postgres
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"mach/checks/survey"
+	"mach/sync/hub"
+	"mach/sync/protocol"
+	"mach/sync/record"
+	"mach/sync/report"
+)
+
+// Summaries returns the dashboard row of each unit of units, in that order,
+// from one snapshot: the summary kept for it when it is as of the unit's
+// last push and of the checklist published, else one computed now, or an
+// empty one for a unit no record of which has reached the hub; with its
+// devices counted, its last contact, and its flags and overdue sections as
+// of now, made by the code Bolt uses (report.NewSummary, report.Finish).
+// Names are left for the caller.
+func (s *Store) Summaries(units []string) ([]protocol.UnitSummary, error) {
+	ctx, cancel := s.call()
+	defer cancel()
+	var out []protocol.UnitSummary
+	err := s.read(ctx, func(tx pgx.Tx) error {
+		var err error
+		out, err = s.summariesIn(ctx, tx, units)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("summaries: %w", err)
+	}
+	return out, nil
+}
+
+// unitRow is what the summary of a unit starts from.
+type unitRow struct {
+	// held says that records of the unit are held; fresh, that data is
+	// its summary as of its last push and the checklist of the version
+	// asked for.
+	held, fresh bool
+	data        []byte
+	// seen is its last contact, in microseconds since 1970; devices counts
+	// its devices that work.
+	seen, devices int64
+}
+
+// lookUpAtMost is how many units unitRows looks up one by one; for more
+// (the dashboard asks for every unit) it reads every unit's rows, which
+// costs about the same as a bare read of them, whatever the plan.
+const lookUpAtMost = 64
+
+// unitRows reads, in one round trip, the rows each unit's summary starts
+// from, by unit; a unit of which nothing is held has none.
+func unitRows(ctx context.Context, tx pgx.Tx, units []string, version int) (map[string]*unitRow, error) {
+	// only is the condition that keeps the rows of units, and the
+	// argument it takes after the query's n others: none, and every row,
+	// for more units than lookUpAtMost.
+	only := func(col string, n int) (string, []any) {
+		if len(units) > lookUpAtMost {
+			return "true", nil
+		}
+		return fmt.Sprintf("%s = ANY($%d)", col, n+1), []any{units}
+	}
+	out := make(map[string]*unitRow, len(units))
+	row := func(unit string) *unitRow {
+		r := out[unit]
+		if r == nil {
+			r = &unitRow{}
+			out[unit] = r
+		}
+		return r
+	}
+	var unit string
+	var fresh bool
+	var data []byte
+	var n int64
+	b := &pgx.Batch{}
+	cond, arg := only("h.unit", 1)
+	b.Queue(`SELECT h.unit, coalesce(s.seq = h.seq AND s.checklist = $1, false), s.data
+		FROM heads h LEFT JOIN summaries s ON s.unit = h.unit WHERE `+cond, append([]any{version}, arg...)...).
+		Query(func(rows pgx.Rows) error {
+			_, err := pgx.ForEachRow(rows, []any{&unit, &fresh, &data}, func() error {
+				r := row(unit)
+				r.held, r.fresh, r.data = true, fresh, data
+				return nil
+			})
+			return err
+		})
+	cond, arg = only("unit", 0)
+	b.Queue(`SELECT unit, at_us FROM seen WHERE `+cond, arg...).
+		Query(func(rows pgx.Rows) error {
+			_, err := pgx.ForEachRow(rows, []any{&unit, &n}, func() error { row(unit).seen = n; return nil })
+			return err
+		})
+	b.Queue(`SELECT unit, count(*) FROM devices WHERE revoked IS NULL AND `+cond+` GROUP BY unit`, arg...).
+		Query(func(rows pgx.Rows) error {
+			_, err := pgx.ForEachRow(rows, []any{&unit, &n}, func() error { row(unit).devices = n; return nil })
+			return err
+		})
+	if err := tx.SendBatch(ctx, b).Close(); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (s *Store) summariesIn(ctx context.Context, tx pgx.Tx, units []string) ([]protocol.UnitSummary, error) {
+	c, version, err := s.checklistIn(ctx, tx)
+	if err != nil {
+		return nil, err
+	}
+	deadlines, err := deadlinesIn(ctx, tx, c)
+	if err != nil {
+		return nil, err
+	}
+	held, err := unitRows(ctx, tx, units, version)
+	if err != nil {
+		return nil, err
+	}
+	now := s.now()
+	out := make([]protocol.UnitSummary, 0, len(units))
+	var blank *protocol.UnitSummary
+	for _, unit := range units {
+		r := held[unit]
+		if r == nil {
+			r = &unitRow{}
+		}
+		var sum protocol.UnitSummary
+		switch {
+		case !r.held:
+			if blank == nil {
+				b := report.NewSummary(c).Result("")
+				blank = &b
+			}
+			sum = *blank
+			sum.Code, sum.Sections = unit, slices.Clone(blank.Sections)
+		case r.fresh:
+			if sum, err = hub.DecodeSummary(unit, r.data); err != nil {
+				// A row of another layout is computed again.
+				sum, err = computeSummary(ctx, tx, unit, c)
+			}
+		default:
+			sum, err = computeSummary(ctx, tx, unit, c)
+		}
+		if err != nil {
+			return nil, err
+		}
+		sum.Devices = int(r.devices)
+		if seen := time.UnixMicro(r.seen).UTC(); r.seen != 0 && seen.After(sum.LastSync) {
+			sum.LastSync = seen
+		}
+		report.Finish(&sum, now, deadlines)
+		out = append(out, sum)
+	}
+	return out, nil
+}
+
+// computeSummary makes the summary of unit from its current records: the
+// part the records decide, its open conflicts and its last sync, as Bolt
+// computes it.
+func computeSummary(ctx context.Context, q querier, unit string, c *survey.Checklist) (protocol.UnitSummary, error) {
+	sum := report.NewSummary(c)
+	var several []string // records of more than one version
+	rows, err := q.Query(ctx, `SELECT c.data, EXISTS (SELECT 1 FROM log v WHERE v.id = c.id
+			AND (v.vtime <> c.vtime OR v.vdevice <> c.vdevice))
+		FROM (`+currentOf+`) c`, unit)
+	if err != nil {
+		return protocol.UnitSummary{}, err
+	}
+	var data []byte
+	var more bool
+	_, err = pgx.ForEachRow(rows, []any{&data, &more}, func() error {
+		var r record.Record
+		if err := json.Unmarshal(data, &r); err != nil {
+			return fmt.Errorf("decode a current record of %s: %w", unit, err)
+		}
+		sum.Add(r)
+		if more {
+			several = append(several, r.ID)
+		}
+		return nil
+	})
+	if err != nil {
+		return protocol.UnitSummary{}, err
+	}
+	conflicts, err := conflictsOf(ctx, q, several)
+	if err != nil {
+		return protocol.UnitSummary{}, err
+	}
+	out := sum.Result(unit)
+	out.Conflicts = conflicts
+	var last int64
+	if err := q.QueryRow(ctx, `SELECT coalesce(max(at_us), 0) FROM syncs WHERE unit = $1`, unit).Scan(&last); err != nil {
+		return protocol.UnitSummary{}, err
+	}
+	if last != 0 {
+		out.LastSync = time.UnixMicro(last).UTC()
+	}
+	for i, n := range out.Networks {
+		out.Networks[i].At = time.Unix(0, n.At.UnixNano()).UTC() // as a kept summary holds it
+	}
+	return out, nil
+}
+
+// conflictsOf counts the records of ids whose versions have more than one
+// head (record.InConflict).
+func conflictsOf(ctx context.Context, q querier, ids []string) (int, error) {
+	if len(ids) == 0 {
+		return 0, nil
+	}
+	rows, err := q.Query(ctx, `SELECT id, data FROM log WHERE id = ANY($1) ORDER BY id`, ids)
+	if err != nil {
+		return 0, err
+	}
+	versions := map[string][]record.Record{}
+	var id string
+	var data []byte
+	if _, err := pgx.ForEachRow(rows, []any{&id, &data}, func() error {
+		var r record.Record
+		if err := json.Unmarshal(data, &r); err != nil {
+			return fmt.Errorf("decode version of %s: %w", id, err)
+		}
+		versions[id] = append(versions[id], r)
+		return nil
+	}); err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, id := range ids {
+		if record.InConflict(versions[id]) {
+			n++
+		}
+	}
+	return n, nil
+}
+
+// UnitDetail returns unit's summary (as Summaries makes it), its current
+// records without tombstones, in (kind, id) order, and its latest
+// hub.MaxSyncEvents pushes, oldest first.
+func (s *Store) UnitDetail(unit string) (protocol.UnitDetail, error) {
+	sums, err := s.Summaries([]string{unit})
+	if err != nil {
+		return protocol.UnitDetail{}, err
+	}
+	ctx, cancel := s.call()
+	defer cancel()
+	var d protocol.UnitDetail
+	err = s.read(ctx, func(tx pgx.Tx) error {
+		d = protocol.UnitDetail{Summary: sums[0], Records: []record.Record{}, Syncs: []protocol.SyncEvent{}}
+		err := eachCurrent(ctx, tx, unit, func(r record.Record) error {
+			if !r.Deleted {
+				d.Records = append(d.Records, r)
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		rows, err := tx.Query(ctx, `SELECT device, at_us, records FROM syncs WHERE unit = $1
+			ORDER BY at_us DESC, seq DESC LIMIT $2`, unit, hub.MaxSyncEvents)
+		if err != nil {
+			return err
+		}
+		var e protocol.SyncEvent
+		var at int64
+		_, err = pgx.ForEachRow(rows, []any{&e.Device, &at, &e.Records}, func() error {
+			e.At = time.UnixMicro(at).UTC()
+			d.Syncs = append(d.Syncs, e)
+			return nil
+		})
+		slices.Reverse(d.Syncs)
+		return err
+	})
+	if err != nil {
+		return protocol.UnitDetail{}, fmt.Errorf("unit %s: %w", unit, err)
+	}
+	return d, nil
+}
+
+// Seen notes that a device of unit pulled at time at: at most one write
+// per hub.SeenResolution for a unit, whatever the number of its laptops
+// and hubs.
+func (s *Store) Seen(unit string, at time.Time) error {
+	ctx, cancel := s.call()
+	defer cancel()
+	err := retry(ctx, func() error {
+		var held int64
+		err := s.pool.QueryRow(ctx, `SELECT at_us FROM seen WHERE unit = $1`, unit).Scan(&held)
+		if err != nil && !errors.Is(err, pgx.ErrNoRows) {
+			return err
+		}
+		if err == nil && at.Sub(time.UnixMicro(held)) < hub.SeenResolution {
+			return nil
+		}
+		_, err = s.pool.Exec(ctx, `INSERT INTO seen (unit, at_us) VALUES ($1, $2)
+			ON CONFLICT (unit) DO UPDATE SET at_us = excluded.at_us WHERE seen.at_us <= excluded.at_us`, unit, at.UnixMicro())
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("seen: %w", err)
+	}
+	return nil
+}
