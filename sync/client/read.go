@@ -9,6 +9,7 @@ import (
 	"strconv"
 
 	"mach/sync/protocol"
+	"mach/sync/record"
 )
 
 // The coordinator's dashboard uses a Client made with a coordinator token
@@ -60,4 +61,31 @@ func (c *Client) SetDeadline(ctx context.Context, d protocol.Deadline) error {
 	}
 	var none json.RawMessage
 	return c.call(ctx, http.MethodPut, protocol.PathDeadlines, nil, d, &none)
+}
+
+// Review sends a coordinator's review of one section of a unit; the hub
+// answers with the record it keeps. Sending the same request again (same
+// ID) stores nothing twice, so it is safe after a timeout.
+func (c *Client) Review(ctx context.Context, req protocol.ReviewRequest) (protocol.ReviewResponse, error) {
+	ctx, cancel := context.WithTimeout(ctx, c.timeout)
+	defer cancel()
+	var out protocol.ReviewResponse
+	if req.Unit == "" || req.ID == "" {
+		return out, fmt.Errorf("%w: no unit or no record id", ErrRefused)
+	}
+	err := c.call(ctx, http.MethodPost, protocol.PathReviews, nil, req, &out)
+	return out, err
+}
+
+// History returns every version the hub holds of one record of a unit,
+// oldest first: who wrote each, when, on which laptop.
+func (c *Client) History(ctx context.Context, unit, id string) ([]record.Record, error) {
+	ctx, cancel := context.WithTimeout(ctx, c.timeout)
+	defer cancel()
+	if unit == "" || id == "" {
+		return nil, fmt.Errorf("%w: no unit or no record id", ErrRefused)
+	}
+	var out protocol.HistoryResponse
+	err := c.call(ctx, http.MethodGet, protocol.PathHistory+url.PathEscape(unit)+"/"+url.PathEscape(id), nil, nil, &out)
+	return out.Versions, err
 }

@@ -23,6 +23,10 @@ func CheckPush(device, unit string, req protocol.PushRequest) error {
 	return checkPush(device, unit, req)
 }
 
+// CheckWrite validates a record the hub made as Bolt.Write does:
+// ErrInvalid with the reason.
+func CheckWrite(r record.Record) error { return checkWrite(r) }
+
 // CheckNewCode validates the unit and validity of a new enrolment code, as
 // Bolt.NewCode does: ErrInvalid with the reason.
 func CheckNewCode(unit string, ttl time.Duration) error {

@@ -44,6 +44,14 @@ type Storage interface {
 	// Current calls fn with the latest version (by Version.Compare) of
 	// every record of unit, tombstones included, in (kind, id) order.
 	Current(unit string, fn func(record.Record) error) error
+	// Write keeps r, a record the hub itself made (a coordinator's review,
+	// r.Device is record.HubDevice), in its unit's log where the laptops
+	// pull it, in one transaction. A record whose id is held already
+	// stores nothing and answers false, so that a retry changes nothing.
+	Write(r record.Record) (stored bool, err error)
+	// History returns every version held of the record id of unit, oldest
+	// first (by Version.Compare); none when no such record is held.
+	History(unit, id string) ([]record.Record, error)
 
 	// NewCode makes a one-time enrolment code for unit, valid for ttl.
 	NewCode(unit string, ttl time.Duration) (string, error)

@@ -19,21 +19,32 @@ import (
 // token, or the admin token of the province's own commands. On failure it
 // has answered (401, 403 for a device's token, or 429) and returns false.
 func (s *server) coordinator(w http.ResponseWriter, r *http.Request) bool {
+	_, ok := s.coordinatorName(w, r)
+	return ok
+}
+
+// adminName is who the province's own commands, bearing the admin token,
+// write as.
+const adminName = "admin"
+
+// coordinatorName authenticates as coordinator does and says whose token
+// it is: the coordinator's name, or adminName.
+func (s *server) coordinatorName(w http.ResponseWriter, r *http.Request) (string, bool) {
 	if s.adminHash != nil {
 		sum := sha256.Sum256([]byte(bearerToken(r)))
 		if subtle.ConstantTimeCompare(sum[:], s.adminHash) == 1 {
-			return s.allow(w, "admin")
+			return adminName, s.allow(w, adminName)
 		}
 	}
 	id, ok := s.authenticate(w, r)
 	if !ok {
-		return false
+		return "", false
 	}
 	if id.Role != RoleCoordinator {
 		writeError(w, http.StatusForbidden, protocol.CodeForbidden, "a device token cannot read the province's data")
-		return false
+		return "", false
 	}
-	return true
+	return id.Name, true
 }
 
 // directory is the official list of units, loaded once.

@@ -4,9 +4,11 @@ import (
 	"crypto/sha256"
 	"log/slog"
 	"net/http"
+	"sync"
 	"time"
 
 	"mach/sync/protocol"
+	"mach/sync/record"
 )
 
 // DefaultProvince is the province code of the hub when none is given: Ninh
@@ -50,6 +52,10 @@ type server struct {
 	log      *slog.Logger
 	limit    *limiter
 	now      func() time.Time
+	// clock makes the versions of the records the hub writes, under
+	// clockMu.
+	clockMu sync.Mutex
+	clock   *record.Clock
 	// adminHash is the SHA-256 of the admin token; nil when there is none.
 	adminHash []byte
 }
@@ -64,6 +70,10 @@ type server struct {
 //	GET  PathUnit+CODE      UnitDetail (coordinator or admin token)
 //	GET, PUT PathDeadlines  DeadlinesResponse; PUT takes a Deadline
 //	                        (coordinator or admin token)
+//	POST PathReviews        ReviewRequest → ReviewResponse (coordinator or
+//	                        admin token)
+//	GET  PathHistory+CODE/ID
+//	                        HistoryResponse (coordinator or admin token)
 //	     PathSpeed/...      Options.Speed, when given
 //
 // Every error is a JSON protocol.Error with a stable code; a gap's carries
@@ -79,7 +89,7 @@ func NewServer(st Storage, opts Options) http.Handler {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	s := &server{st: st, province: opts.Province, log: opts.Logger, now: opts.Now}
+	s := &server{st: st, province: opts.Province, log: opts.Logger, now: opts.Now, clock: record.NewClock(0, opts.Now)}
 	if opts.Rate >= 0 {
 		s.limit = newLimiter(opts.Rate, opts.Burst, opts.Now)
 	}
@@ -90,6 +100,8 @@ func NewServer(st Storage, opts Options) http.Handler {
 	mux.Handle(protocol.PathUnits, only(http.MethodGet, s.units))
 	mux.Handle(protocol.PathUnit, only(http.MethodGet, s.unit))
 	mux.HandleFunc(protocol.PathDeadlines, s.deadlines)
+	mux.Handle(protocol.PathReviews, only(http.MethodPost, s.review))
+	mux.Handle(protocol.PathHistory, only(http.MethodGet, s.history))
 	if opts.Speed != nil {
 		mux.Handle(protocol.PathSpeed+"/", http.StripPrefix(protocol.PathSpeed, opts.Speed))
 	}

@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"mach/sync/record"
+	"mach/sync/review"
 )
 
 // The hub's read API, for the coordinator's dashboard and reports. Every
@@ -17,6 +18,12 @@ const (
 	// PathDeadlines answers GET with the deadlines (DeadlinesResponse) and
 	// takes PUT of a Deadline to set one (a zero Due clears it).
 	PathDeadlines = "/v1/deadlines"
+	// PathReviews takes POST of a ReviewRequest from a coordinator and
+	// answers with a ReviewResponse.
+	PathReviews = "/v1/reviews"
+	// PathHistory + CODE + "/" + ID answers GET with a HistoryResponse:
+	// every version the hub holds of one record of the unit.
+	PathHistory = "/v1/history/"
 )
 
 // Flags of a unit on the dashboard, stable codes.
@@ -89,6 +96,46 @@ type UnitSummary struct {
 	Conflicts int `json:"conflicts"`
 	// Flags are the dashboard's warnings (Flag… codes).
 	Flags []string `json:"flags,omitempty"`
+	// Suggestions are the automatic flags that suggest a review, each
+	// with its reason, computed from the unit's records.
+	Suggestions []Suggestion `json:"suggestions,omitempty"`
+}
+
+// Codes of the automatic flags that suggest a review (Suggestion.Code).
+const (
+	// SuggestNoBackupVerified: no dataset of the backup table is backed up
+	// and verified. Args: the datasets listed.
+	SuggestNoBackupVerified = "no_backup_verified"
+	// SuggestCertExpiring: a digital-signature certificate expires within
+	// CertExpiringWithin (or has expired). Args: the certificate's holder
+	// or row label, its expiry date (YYYY-MM-DD), the days left.
+	SuggestCertExpiring = "cert_expiring"
+	// SuggestBandwidthShort: a link's contracted bandwidth is far above
+	// what the checks measured. Args: the link, contracted Mbit/s,
+	// measured Mbit/s.
+	SuggestBandwidthShort = "bandwidth_short"
+	// SuggestNoEquipment: the equipment table has no row.
+	SuggestNoEquipment = "no_equipment"
+	// SuggestOldChecklist: a section was answered against an older
+	// checklist version than the latest. Args: the version answered, the
+	// latest.
+	SuggestOldChecklist = "old_checklist"
+)
+
+// CertExpiringWithin is how close a certificate's expiry makes a
+// SuggestCertExpiring.
+const CertExpiringWithin = 30 * 24 * time.Hour
+
+// Suggestion is one automatic flag that suggests a review: what, in which
+// section, and the figures its reason quotes.
+type Suggestion struct {
+	// Code is one of the Suggest… codes.
+	Code string `json:"code"`
+	// Section is the id of the checklist section it concerns.
+	Section string `json:"section,omitempty"`
+	// Args are the figures the reason's sentence quotes, in the order the
+	// code's comment gives.
+	Args []string `json:"args,omitempty"`
 }
 
 // SectionProgress is one checklist section's progress for a unit.
@@ -98,6 +145,12 @@ type SectionProgress struct {
 	Required int    `json:"required"`
 	// Overdue says the section is incomplete past its deadline.
 	Overdue bool `json:"overdue,omitempty"`
+	// Review is the section's review state (a review.State); empty for
+	// review.Unreviewed.
+	Review string `json:"review,omitempty"`
+	// Replied says an officer answered, fix done, the review that sent
+	// the section back.
+	Replied bool `json:"replied,omitempty"`
 }
 
 // NetworkVerdict is the outcome of the latest check run on one network.
@@ -132,4 +185,30 @@ type Deadline struct {
 // DeadlinesResponse lists the deadlines set.
 type DeadlinesResponse struct {
 	Deadlines []Deadline `json:"deadlines"`
+}
+
+// ReviewRequest is a coordinator's review of one section of a unit. The
+// hub makes it a record of kind review.Kind, by the coordinator, in the
+// unit's log, where every laptop of the unit pulls it.
+type ReviewRequest struct {
+	// ID is the new record's id, a ULID the coordinator's program made:
+	// a request sent again (after a timeout) stores nothing twice.
+	ID string `json:"id"`
+	// Unit is the 5-digit code of the unit reviewed.
+	Unit string `json:"unit"`
+	// Review is the decision, its comment and what it points at.
+	Review review.Review `json:"review"`
+}
+
+// ReviewResponse is the review record as the hub keeps it.
+type ReviewResponse struct {
+	Record record.Record `json:"record"`
+	// Stored is false when the hub held the record already: a retry.
+	Stored bool `json:"stored"`
+}
+
+// HistoryResponse is every version the hub holds of one record, oldest
+// first (by Version), tombstones and concurrent versions included.
+type HistoryResponse struct {
+	Versions []record.Record `json:"versions"`
 }

@@ -18,6 +18,10 @@ const (
 	KindCheckRun   = "check-run"
 )
 
+// HubDevice is the Device of the records the hub itself writes, such as a
+// coordinator's review; no laptop has that id, laptops' ids are ULIDs.
+const HubDevice = "hub"
+
 // Record is one answer, table row or check run, as saved on a device and
 // synced to the hub.
 type Record struct {
