@@ -91,4 +91,3 @@ func (s *Store) History(unit, id string) ([]record.Record, error) {
 	}
 	return out, nil
 }
-
