@@ -42,7 +42,7 @@ func newHubCommand() *cobra.Command {
 	}
 	cmd.AddCommand(newHubServeCommand(), newHubEnrollCommand(), newHubDevicesCommand(),
 		newHubRevokeCommand(), newHubTokenCommand(), newHubExportCommand(), newHubImportCommand(),
-		newHubPublishCommand(), newHubDeadlineCommand(), newHubMigrateCommand())
+		newHubPublishCommand(), newHubDeadlineCommand(), newHubReviewCommand(), newHubMigrateCommand())
 	return cmd
 }
 

@@ -96,13 +96,20 @@ func putRecords(t *testing.T, f *fixture, n int, value string) {
 // laptop's data file.
 func putAnswer(t *testing.T, f *fixture, question string, value any) {
 	t.Helper()
+	body, _ := json.Marshal(map[string]any{"question": question, "value": value})
+	putRecord(t, f, record.KindAnswer, body)
+}
+
+// putRecord writes a new record of kind in a laptop's data file, as a
+// screen would.
+func putRecord(t *testing.T, f *fixture, kind string, body json.RawMessage) {
+	t.Helper()
 	st, err := store.Open(f.data, store.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	body, _ := json.Marshal(map[string]any{"question": question, "value": value})
-	if _, err := st.Put(record.KindAnswer, "", body); err != nil {
+	if _, err := st.Put(kind, "", body); err != nil {
 		t.Fatal(err)
 	}
 }
