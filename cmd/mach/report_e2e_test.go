@@ -82,8 +82,8 @@ func TestE2EProvinceReportAndDeadlines(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(rows) != 130 || len(f.GetSheetList()) != 11 {
-			t.Fatalf("%d summary rows, %d sheets; want 129 units and 11 sheets", len(rows)-1, len(f.GetSheetList()))
+		if len(rows) != 130 || len(f.GetSheetList()) != 12 {
+			t.Fatalf("%d summary rows, %d sheets; want 129 units and 12 sheets", len(rows)-1, len(f.GetSheetList()))
 		}
 		for _, row := range rows {
 			if row[0] == "13285" {
@@ -106,8 +106,8 @@ func TestE2EProvinceReportAndDeadlines(t *testing.T) {
 		t.Fatalf("links.csv: %v\n%s", err, links)
 	}
 	entries, _ := os.ReadDir(csvDir)
-	if len(entries) != 11 {
-		t.Fatalf("%d files in the CSV folder, want 11", len(entries))
+	if len(entries) != 12 {
+		t.Fatalf("%d files in the CSV folder, want 12", len(entries))
 	}
 	r := hub("export", "--format", "json", "--unit", "13285", "--out", "-")
 	var doc struct {

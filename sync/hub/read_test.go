@@ -301,7 +301,7 @@ func TestReportRouteNeedsTheAdminTokenAndAFormat(t *testing.T) {
 		t.Fatalf("csv report: %d %s", status, body)
 	}
 	z, err := zip.NewReader(bytes.NewReader(body), int64(len(body)))
-	if err != nil || len(z.File) != 11 || z.File[0].Name != "summary.csv" {
+	if err != nil || len(z.File) != 12 || z.File[0].Name != "summary.csv" {
 		t.Fatalf("csv archive: %v, %d files", err, len(z.File))
 	}
 	r, err := z.File[0].Open()

@@ -1,7 +1,8 @@
 // Package report builds what the province sees of the units' records: each
 // unit's row on the coordinator's dashboard (Summary, Finish) and the
-// province report (WriteXLSX, WriteCSV), a summary sheet and one sheet per
-// area of the checklist, with Vietnamese headers and values.
+// province report (WriteXLSX, WriteCSV), a summary sheet, a sheet of the
+// province's reviews of each unit's sections, and one sheet per area of
+// the checklist, with Vietnamese headers and values.
 //
 // It reads the hub through Source, one unit's records at a time, so that a
 // national report holds one unit in memory; the rows of each area wait in

@@ -23,6 +23,7 @@ import (
 	"mach/sync/protocol"
 	"mach/sync/record"
 	"mach/sync/report"
+	"mach/sync/review"
 )
 
 // laptop pushes records of one unit to a hub, as a device's outbox does.
@@ -119,10 +120,55 @@ func fillPhuLy(t testing.TB, b *hub.Bolt) {
 	l.put(t, "account", map[string]any{"full_name": "Trần Văn An", "system": "qlvb", "action": "keep"})
 	l.put(t, "account", map[string]any{"full_name": "Phạm Cường", "system": "retired-system", "action": "revoke"})
 	l.put(t, "backup", map[string]any{"dataset": "Hồ sơ một cửa 2024", "backed_up": true, "verified": true, "sha256": strings.Repeat("ab", 32), "minutes_no": "12/BB-UBND"})
+	backupRow := l.entries[len(l.entries)-1].Record.ID
 	l.put(t, "need", map[string]any{"item": "Bộ chuyển mạch 24 cổng", "category": "lan", "quantity": 2, "estimated_cost": 12500000})
 	l.put(t, "training", map[string]any{"trainee": "Nguyễn Thị Lan", "system": "sso", "priority": "high"})
 	l.checkRun(t, "internet", time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC), probe.Pass, probe.Fail, probe.Skip)
 	l.push(t)
+
+	// The province's reviews: the unit approved; the backups sent back
+	// twice, the second time about the dataset, and the officer's replies.
+	decide(t, b, reviewedAt(1), review.Review{Section: "unit", State: review.Approved})
+	first := decide(t, b, reviewedAt(2), review.Review{Section: "backups", State: review.NeedsWork, Comment: "Thiếu biên bản"})
+	l.reply(t, first, "Đã gửi biên bản", false)
+	second := decide(t, b, reviewedAt(3), review.Review{Section: "backups", State: review.NeedsWork, Comment: "=Bổ sung mã băm",
+		Target: review.Target{Question: "backups", Row: backupRow}})
+	l.reply(t, second, "Đang tính mã băm", false)
+	l.reply(t, second, "Đã bổ sung mã băm", true)
+	l.push(t)
+	decide(t, b, reviewedAt(4), review.Review{Section: "links", State: review.NeedsWork, Comment: "Băng thông đo được thấp",
+		Target: review.Target{Question: "internet_bandwidth"}})
+	decide(t, b, reviewedAt(5), review.Review{Section: "equipment", State: review.Unreviewed,
+		Target: review.Target{Question: "equipment", Row: record.NewID(reviewedAt(0))}}) // a row the unit never had
+}
+
+// reviewedAt is when the province made its n-th review.
+func reviewedAt(n int) time.Time { return time.Date(2026, 11, 26, 8+n, 0, 0, 0, time.UTC) }
+
+// decide keeps a coordinator's review of Phủ Lý on the hub, made at, as
+// the hub's review route does, and returns its record id.
+func decide(t testing.TB, b *hub.Bolt, at time.Time, rv review.Review) string {
+	t.Helper()
+	body, err := json.Marshal(rv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := record.Record{ID: record.NewID(at), Kind: review.Kind, Unit: "13285", Body: body,
+		Version: record.Version{Time: at.UnixMicro(), Device: record.HubDevice}, Device: record.HubDevice,
+		Author: "Phòng Chuyển đổi số", Saved: at}
+	if _, err := b.Write(r); err != nil {
+		t.Fatal(err)
+	}
+	return r.ID
+}
+
+// reply adds the officer's reply to the review id to the next push.
+func (l *laptop) reply(t testing.TB, id, comment string, done bool) {
+	t.Helper()
+	l.put(t, review.KindReply, review.Reply{Review: id, Comment: comment, Done: done})
+	e := &l.entries[len(l.entries)-1]
+	e.Record.Author = "Nguyễn Thị Lan"
+	e.Record.Saved = time.Date(2026, 11, 27, 8, len(l.entries), 0, 0, time.UTC)
 }
 
 // twoUnits are Phủ Lý, filled, and Phù Vân, empty.
@@ -149,6 +195,19 @@ var wantSheets = []struct {
 	rows [][]string
 }{
 	{"Tổng hợp", nil}, // checked on its own: its figures come from the summaries
+	{"Ý kiến duyệt", [][]string{
+		{"Mã đơn vị", "Tên đơn vị", "Mục", "Trạng thái duyệt", "Ý kiến gần nhất", "Người duyệt", "Thời điểm duyệt", "Ý kiến về",
+			"Trả lời gần nhất của xã", "Người trả lời", "Thời điểm trả lời", "Xã báo đã sửa xong"},
+		{"13285", "Phường Phủ Lý", "1. Thông tin đơn vị", "Đã duyệt", "", "Phòng Chuyển đổi số", localTime(reviewedAt(1)), "Cả mục",
+			"", "", "", "Không"},
+		{"13285", "Phường Phủ Lý", "2. Thiết bị CNTT", "Chưa xem", "", "Phòng Chuyển đổi số", localTime(reviewedAt(5)),
+			"Một dòng đã xoá (Danh sách thiết bị)", "", "", "", "Không"},
+		{"13285", "Phường Phủ Lý", "3. Đường truyền, kết nối mạng", "Cần bổ sung", "Băng thông đo được thấp", "Phòng Chuyển đổi số",
+			localTime(reviewedAt(4)), "Câu: Băng thông Internet theo hợp đồng (Mbps)", "", "", "", "Không"},
+		{"13285", "Phường Phủ Lý", "6. Sao lưu và bàn giao dữ liệu", "Cần bổ sung", "=Bổ sung mã băm", "Phòng Chuyển đổi số",
+			localTime(reviewedAt(3)), "Dòng: Hồ sơ một cửa 2024 · Đã sao lưu: Có · Đã kiểm tra toàn vẹn: Có (Bộ dữ liệu)",
+			"Đã bổ sung mã băm", "Nguyễn Thị Lan", localTime(replyAt), "Có"},
+	}},
 	{"Thông tin đơn vị", [][]string{
 		{"Mã đơn vị", "Tên đơn vị", "Họ và tên cán bộ phụ trách CNTT", "Chức vụ", "Số điện thoại", "Địa chỉ thư công vụ"},
 		{"13285", "Phường Phủ Lý", "Nguyễn Thị Lan", "", "+84912345678", ""},
@@ -202,6 +261,9 @@ var wantSheets = []struct {
 			"Mất kết nối Internet", "=Gọi nhà mạng"},
 	}},
 }
+
+// replyAt is when the officer made the last reply of fillPhuLy.
+var replyAt = time.Date(2026, 11, 27, 8, 3, 0, 0, time.UTC)
 
 // localTime is t as the report writes times: dd/mm/yyyy hh:mm where the
 // hub runs.
@@ -273,9 +335,12 @@ func TestWorkbookReadsBackCellByCell(t *testing.T) {
 			}
 		}
 	}
-	for _, cell := range []string{"M2"} { // "=Gọi nhà mạng" stays text, never a formula
-		if formula, err := f.GetCellFormula("Kết quả kiểm tra mạng", cell); err != nil || formula != "" {
-			t.Errorf("%s is a formula %q (%v)", cell, formula, err)
+	for _, c := range []struct{ sheet, cell string }{
+		{"Kết quả kiểm tra mạng", "M2"}, // "=Gọi nhà mạng" stays text, never a formula
+		{"Ý kiến duyệt", "E5"},          // and so does a comment "=Bổ sung mã băm"
+	} {
+		if formula, err := f.GetCellFormula(c.sheet, c.cell); err != nil || formula != "" {
+			t.Errorf("%s %s is a formula %q (%v)", c.sheet, c.cell, formula, err)
 		}
 	}
 
@@ -375,7 +440,7 @@ func TestCSVFilesHoldTheSameRowsWithAByteOrderMark(t *testing.T) {
 	if err := report.WriteCSV(fs.open, b, report.Options{Units: twoUnits(t)}); err != nil {
 		t.Fatal(err)
 	}
-	want := []string{"summary.csv", "unit.csv", "formed_from.csv", "equipment.csv", "links.csv", "systems.csv",
+	want := []string{"summary.csv", "reviews.csv", "unit.csv", "formed_from.csv", "equipment.csv", "links.csv", "systems.csv",
 		"accounts.csv", "backups.csv", "needs.csv", "training.csv", "check_runs.csv"}
 	if len(fs) != len(want) {
 		t.Fatalf("files %v, want %v", keys(fs), want)

@@ -16,6 +16,7 @@ import (
 	"mach/checks/workbook"
 	"mach/sync/protocol"
 	"mach/sync/record"
+	"mach/sync/review"
 )
 
 // SummaryID names the summary's CSV file (SummaryID + ".csv").
@@ -28,12 +29,13 @@ type Options struct {
 	Units []units.Unit
 }
 
-// built is a report ready to be written: the summary's rows and every
-// area's rows, kept in temporary files.
+// built is a report ready to be written: the summary's rows, the
+// reviews' and every area's rows, kept in temporary files.
 type built struct {
 	summaryHeaders []string
 	summaryNumeric []int
 	summary        [][]string
+	reviews        *reviewSheet
 	areas          []*area
 }
 
@@ -56,17 +58,22 @@ func build(src Source, opts Options) (*built, error) {
 	if err != nil {
 		return nil, fmt.Errorf("report: %w", err)
 	}
-	b := &built{areas: areasOf(c)}
+	b := &built{reviews: newReviewSheet(), areas: areasOf(c)}
 	b.summaryHeaders, b.summaryNumeric, b.summary = summarySheet(c, opts.Units, sums)
 	for _, u := range opts.Units {
-		sheet := answers.New(c)
+		sheet, book := answers.New(c), review.NewBook()
 		err := src.Current(u.Code, func(r record.Record) error {
 			_, _ = sheet.Apply(r) // as in Summary.Add: a body that does not decode counts for nothing
+			_ = book.Add(r)       // and so for a review or a reply
 			return nil
 		})
 		if err != nil {
 			b.close()
 			return nil, fmt.Errorf("report: unit %s: %w", u.Code, err)
+		}
+		if err := b.reviews.rows(u, c, sheet, book); err != nil {
+			b.close()
+			return nil, err
 		}
 		for _, a := range b.areas {
 			if err := a.rows(u, sheet, a.out); err != nil {
@@ -80,6 +87,7 @@ func build(src Source, opts Options) (*built, error) {
 
 // close removes the temporary files.
 func (b *built) close() {
+	b.reviews.out.close()
 	for _, a := range b.areas {
 		a.out.close()
 	}
@@ -99,6 +107,9 @@ func (b *built) each(fn func(id, title string, headers []string, numeric []int, 
 	if err != nil {
 		return err
 	}
+	if err := fn(ReviewsID, vi().T("report.sheet_reviews"), b.reviews.headers, nil, b.reviews.out.each); err != nil {
+		return err
+	}
 	for _, a := range b.areas {
 		if err := fn(a.id, a.title, a.headers, a.numeric, a.out.each); err != nil {
 			return err
@@ -108,7 +119,8 @@ func (b *built) each(fn func(id, title string, headers []string, numeric []int, 
 }
 
 // WriteXLSX writes the report as an XLSX workbook to w: the summary sheet,
-// one row per unit, then a sheet per area. Nothing is written to w when
+// one row per unit, the reviews' sheet, one row per unit and section
+// reviewed, then a sheet per area. Nothing is written to w when
 // reading the hub fails.
 func WriteXLSX(w io.Writer, src Source, opts Options) error {
 	b, err := build(src, opts)
@@ -143,7 +155,8 @@ func (g *gate) Write(p []byte) (int, error) { return g.w.Write(p) }
 
 // WriteCSV writes the report as one CSV file per sheet, each with a byte
 // order mark so that Excel reads Vietnamese right: open is called with each
-// file's name (SummaryID.csv, then the areas' ids: equipment.csv, …) and
+// file's name (SummaryID.csv, ReviewsID.csv, then the areas' ids:
+// equipment.csv, …) and
 // the file is closed once written.
 func WriteCSV(open func(name string) (io.WriteCloser, error), src Source, opts Options) error {
 	b, err := build(src, opts)

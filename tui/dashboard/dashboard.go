@@ -1,8 +1,11 @@
 // Package dashboard is the coordinator's view of the province: a live table
 // of every unit, enrolled or not (progress, last sync, latest check results,
-// accounts, backups, conflicts and warnings), with sort, filter and search,
-// a drill-down into one unit's answers, equipment, check runs, accounts,
-// backups and syncs, and a form to set the sections' deadlines.
+// accounts, backups, conflicts, warnings and the reviews the hub suggests),
+// with sort, filter and search, a drill-down into one unit's answers,
+// equipment, check runs, accounts, backups and syncs, a form to set the
+// sections' deadlines, the review of each section of a unit (approve, or
+// send back with a comment on a question or row, and the officers'
+// replies), and the history of every answer and row.
 //
 // It reads everything from the province hub through a Source, in commands,
 // never in Update; it keeps nothing on disk.
@@ -27,6 +30,7 @@ import (
 	"mach/checks/survey"
 	"mach/checks/units"
 	"mach/sync/protocol"
+	"mach/sync/record"
 	"mach/tui/app"
 	"mach/tui/style"
 )
@@ -39,6 +43,12 @@ type Source interface {
 	Units(ctx context.Context, checklistVersion int) (protocol.UnitsResponse, error)
 	Unit(ctx context.Context, code string) (protocol.UnitDetail, error)
 	SetDeadline(ctx context.Context, d protocol.Deadline) error
+	// Review sends a coordinator's review of one section of a unit; the
+	// same request sent again (same ID) is stored once.
+	Review(ctx context.Context, req protocol.ReviewRequest) (protocol.ReviewResponse, error)
+	// History returns every version the hub holds of one record of a
+	// unit, oldest first.
+	History(ctx context.Context, unit, id string) ([]record.Record, error)
 }
 
 // Defaults for the zero values of Options.
@@ -130,10 +140,15 @@ type Model struct {
 	// unit is the drill-down; nil on the table.
 	unit *unitView
 
-	// The deadline form.
-	form     *huh.Form
-	deadline *deadlineInput
-	saving   bool
+	// The form open, the deadline's or a review's, and whether a deadline
+	// or a review is on its way to the hub.
+	form      *huh.Form
+	deadline  *deadlineInput
+	reviewing *reviewInput
+	saving    bool
+	// drafts are the reviews typed and not yet taken by the hub, by unit
+	// and section (draftKey).
+	drafts map[string]*reviewInput
 }
 
 var _ tea.Model = (*Model)(nil)
@@ -156,7 +171,7 @@ func New(opts Options) *Model {
 	// common with them (styles, forms); it has no data file.
 	sh := &app.Shared{Checklist: opts.Checklist, Units: opts.Units, Tr: opts.Tr, Styles: opts.Styles}
 	m := &Model{sh: sh, src: opts.Source, now: opts.Now, opts: opts, keys: NewKeyMap(opts.Tr),
-		help: opts.Styles.Help(), width: 80, height: 24, nameRank: map[string]int{}}
+		help: opts.Styles.Help(), width: 80, height: 24, nameRank: map[string]int{}, drafts: map[string]*reviewInput{}}
 	m.search = textinput.New()
 	m.search.Prompt = opts.Tr.T("dashboard.search_prompt")
 	m.search.Placeholder = opts.Tr.T("dashboard.search_placeholder")
@@ -239,12 +254,22 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, tea.Batch(cmds...)
 	case deadlineSetMsg:
 		return m, m.deadlineSet(msg)
+	case reviewSentMsg:
+		return m, m.reviewSent(msg)
+	case historyMsg:
+		if v := m.unit; v != nil && v.hist != nil && v.code == msg.code && v.hist.id == msg.id {
+			v.hist.got(m, msg)
+		}
+		return m, nil
 	case tea.KeyPressMsg:
 		if msg.String() == "ctrl+c" {
 			return m, tea.Quit
 		}
 	}
-	if m.form != nil {
+	switch {
+	case m.form != nil && m.reviewing != nil:
+		return m, m.updateReviewForm(msg)
+	case m.form != nil:
 		return m, m.updateForm(msg)
 	}
 	k, ok := msg.(tea.KeyPressMsg)
@@ -306,6 +331,10 @@ func (m *Model) helpExtra() int {
 // currentHelp is the help of the screen shown.
 func (m *Model) currentHelp() bindings {
 	switch {
+	case m.unit != nil && m.unit.hist != nil:
+		return m.keys.historyHelp()
+	case m.unit != nil && m.unit.onAnswers():
+		return m.keys.answersHelp()
 	case m.unit != nil:
 		return m.keys.detailHelp()
 	case m.searching:
@@ -370,14 +399,15 @@ func (m *Model) updateTable(k tea.KeyPressMsg) tea.Cmd {
 	return nil
 }
 
-// nextFilter moves the flag filter on: all, then each flag, then all.
+// nextFilter moves the flag filter on: all, then each flag and mark,
+// then all.
 func (m *Model) nextFilter() {
-	i := slices.Index(flagOrder, m.list.flag)
+	i := slices.Index(filterOrder, m.list.flag)
 	switch {
 	case m.list.flag == "":
-		m.list.flag = flagOrder[0]
-	case i+1 < len(flagOrder):
-		m.list.flag = flagOrder[i+1]
+		m.list.flag = filterOrder[0]
+	case i+1 < len(filterOrder):
+		m.list.flag = filterOrder[i+1]
 	default:
 		m.list.flag = ""
 	}
@@ -420,25 +450,37 @@ func (m *Model) updateSearch(msg tea.Msg) tea.Cmd {
 	return cmd
 }
 
-// updateUnit handles the drill-down's keys.
+// updateUnit handles the drill-down's keys, and the history's over it.
 func (m *Model) updateUnit(k tea.KeyPressMsg) tea.Cmd {
-	m.status = ""
+	if !m.saving {
+		m.status = ""
+	}
+	v := m.unit
 	switch {
+	case key.Matches(k, m.keys.Quit):
+		return tea.Quit
+	case key.Matches(k, m.keys.Help):
+		m.help.ShowAll = !m.help.ShowAll
+		v.setSize(m)
+		if v.hist != nil {
+			v.hist.setSize(m)
+		}
+		return nil
+	case v.hist != nil:
+		return v.hist.update(m, k)
 	case key.Matches(k, m.keys.Back):
 		m.unit = nil
 		return nil
-	case key.Matches(k, m.keys.Quit):
-		return tea.Quit
+	case v.onAnswers() && key.Matches(k, m.keys.Review):
+		return m.openReviewForm()
+	case v.onAnswers() && key.Matches(k, m.keys.History):
+		return m.openHistory()
 	case key.Matches(k, m.keys.Deadline):
 		return m.openDeadlineForm()
 	case key.Matches(k, m.keys.Refresh):
-		return tea.Batch(m.fetchUnits(), m.unit.fetch(m))
-	case key.Matches(k, m.keys.Help):
-		m.help.ShowAll = !m.help.ShowAll
-		m.unit.setSize(m)
-		return nil
+		return tea.Batch(m.fetchUnits(), v.fetch(m))
 	}
-	m.unit.update(m, k)
+	v.update(m, k)
 	return nil
 }
 
@@ -453,6 +495,8 @@ func (m *Model) View() tea.View {
 // render draws the active screen.
 func (m *Model) render() string {
 	switch {
+	case m.form != nil && m.reviewing != nil:
+		return m.reviewFormView()
 	case m.form != nil:
 		return m.formView()
 	case m.unit != nil:

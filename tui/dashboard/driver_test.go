@@ -21,7 +21,7 @@ func (s screen) Update(msg tea.Msg) (screen, tea.Cmd) {
 
 func (s screen) Saving() bool {
 	m := s.m
-	return m.loading || m.saving || (m.unit != nil && m.unit.loading)
+	return m.loading || m.saving || (m.unit != nil && (m.unit.loading || m.unit.hist != nil && m.unit.hist.loading))
 }
 
 // driver runs the dashboard's commands concurrently, as the program does,

@@ -24,6 +24,7 @@ import (
 	"mach/sync/client"
 	"mach/sync/protocol"
 	"mach/sync/record"
+	"mach/sync/review"
 	"mach/tui/style"
 )
 
@@ -54,7 +55,15 @@ type testHub struct {
 	puts      []protocol.Deadline
 	failWith  int // answer every request with this status when not 0
 	unitCalls int
+	// reviews are the review requests taken, in order, each once;
+	// histories the versions of records by unit/id, beside the current
+	// one of the details.
+	reviews   []protocol.ReviewRequest
+	histories map[string][]record.Record
 }
+
+// coordinatorName is who the fake hub says wrote the reviews it takes.
+const coordinatorName = "Nguyễn Thu Hà"
 
 func (h *testHub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h.mu.Lock()
@@ -102,9 +111,58 @@ func (h *testHub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			h.units.Deadlines = append(h.units.Deadlines, d)
 		}
 		answer(http.StatusOK, protocol.DeadlinesResponse{Deadlines: h.units.Deadlines})
+	case r.Method == http.MethodPost && r.URL.Path == protocol.PathReviews:
+		var req protocol.ReviewRequest
+		body, _ := io.ReadAll(r.Body)
+		if json.Unmarshal(body, &req) != nil || !record.ValidID(req.ID) {
+			refuse(http.StatusBadRequest, protocol.CodeBadRequest)
+			return
+		}
+		d, ok := h.details[req.Unit]
+		if !ok {
+			refuse(http.StatusNotFound, protocol.CodeNotFound)
+			return
+		}
+		if i := slices.IndexFunc(d.Records, func(x record.Record) bool { return x.ID == req.ID }); i >= 0 {
+			answer(http.StatusOK, protocol.ReviewResponse{Record: d.Records[i]})
+			return
+		}
+		rec := hubReview(req, testNow.Add(time.Duration(len(h.reviews)+1)*time.Minute))
+		h.reviews = append(h.reviews, req)
+		d.Records = append(d.Records, rec)
+		h.details[req.Unit] = d
+		answer(http.StatusOK, protocol.ReviewResponse{Record: rec, Stored: true})
+	case r.Method == http.MethodGet && strings.HasPrefix(r.URL.Path, protocol.PathHistory):
+		code, id, _ := strings.Cut(strings.TrimPrefix(r.URL.Path, protocol.PathHistory), "/")
+		versions := slices.Clone(h.histories[code+"/"+id])
+		for _, x := range h.details[code].Records {
+			if x.ID == id {
+				versions = append(versions, x)
+			}
+		}
+		if len(versions) == 0 {
+			refuse(http.StatusNotFound, protocol.CodeNotFound)
+			return
+		}
+		answer(http.StatusOK, protocol.HistoryResponse{Versions: versions})
 	default:
 		refuse(http.StatusMethodNotAllowed, protocol.CodeMethodNotAllowed)
 	}
+}
+
+// hubReview is the record a hub keeps of a review request, written at.
+func hubReview(req protocol.ReviewRequest, at time.Time) record.Record {
+	body, _ := json.Marshal(req.Review)
+	return record.Record{ID: req.ID, Kind: review.Kind, Unit: req.Unit, Body: body,
+		Version: record.Version{Time: at.UnixMicro(), Device: record.HubDevice}, Device: record.HubDevice,
+		Author: coordinatorName, Saved: at.UTC()}
+}
+
+// reviewsTaken returns the review requests the hub took.
+func (h *testHub) reviewsTaken() []protocol.ReviewRequest {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return slices.Clone(h.reviews)
 }
 
 // fail makes the hub answer every request with status (0: answer again).
@@ -152,12 +210,13 @@ func newFixture(t *testing.T) *fixture {
 		t.Fatal(err)
 	}
 	f := &fixture{dir: dir, cl: cl}
-	f.hub = &testHub{units: provinceUnits(t, dir, cl), details: map[string]protocol.UnitDetail{}}
+	f.hub = &testHub{units: provinceUnits(t, dir, cl), details: map[string]protocol.UnitDetail{}, histories: map[string][]record.Record{}}
 	for _, u := range f.hub.units.Units {
 		if u.Code == phuLy {
 			f.hub.details[phuLy] = phuLyDetail(t, u)
 		}
 	}
+	f.hub.histories[phuLy+"/"+backupRow] = phuLyBackupHistory(t)
 	f.srv = httptest.NewTLSServer(f.hub)
 	t.Cleanup(f.srv.Close)
 	return f
@@ -229,6 +288,20 @@ func provinceUnits(t *testing.T, dir *units.Directory, cl *survey.Checklist) pro
 			s.Accounts = map[string]int{"keep": 1, "change": 1, "revoke": 1}
 			s.Datasets, s.BackupsVerified, s.Handovers = 2, 1, 1
 			s.Flags = []string{protocol.FlagFailing, protocol.FlagOverdue}
+			for i := range s.Sections {
+				switch s.Sections[i].Section {
+				case "unit":
+					s.Sections[i].Review = string(review.Approved)
+				case "accounts":
+					s.Sections[i].Review, s.Sections[i].Replied = string(review.NeedsWork), true
+				case "backups":
+					s.Sections[i].Review = string(review.NeedsWork)
+				}
+			}
+			s.Suggestions = []protocol.Suggestion{
+				{Code: protocol.SuggestBandwidthShort, Section: "links", Args: []string{"internet", "100", "8.5"}},
+				{Code: protocol.SuggestCertExpiring, Section: "accounts", Args: []string{"Trần Thị Bình", "2025-09-01", "12"}},
+			}
 		case chauSon:
 			s.Sections, s.Required = sections(cl, 11, false)
 			s.Answered, s.Devices, s.Records, s.LastSync = 11, 1, 40, at.Add(-10*time.Minute)
@@ -247,6 +320,10 @@ func provinceUnits(t *testing.T, dir *units.Directory, cl *survey.Checklist) pro
 			s.Sections, s.Required = sections(cl, 2, true)
 			s.Answered, s.Devices, s.Records, s.LastSync = 2, 1, 3, at.Add(-26*time.Hour)
 			s.Flags = []string{protocol.FlagOverdue}
+			s.Suggestions = []protocol.Suggestion{
+				{Code: protocol.SuggestNoEquipment, Section: "equipment"},
+				{Code: protocol.SuggestNoBackupVerified, Section: "backups", Args: []string{"0"}},
+			}
 		}
 		resp.Units = append(resp.Units, s)
 	}
@@ -256,8 +333,23 @@ func provinceUnits(t *testing.T, dir *units.Directory, cl *survey.Checklist) pro
 	return resp
 }
 
+// Record ids of Phủ Lý's detail the tests look at.
+const (
+	officerAnswer = "01K30000000000000000000004" // officer_name
+	cuongRow      = "01K30000000000000000000011" // the account of Lê Văn Cường
+	backupRow     = "01K30000000000000000000014" // the dataset not backed up
+)
+
+// Devices of Phủ Lý's laptops.
+const (
+	laptop1 = "PL-LAPTOP-1"
+	laptop2 = "01K2ZJ7Q8W3M5N6P7R8S9TXK4B"
+)
+
 // phuLyDetail is the drill-down of Phường Phủ Lý: answers, equipment,
-// accounts, backups, two check runs and its syncs.
+// accounts, backups, two check runs, the province's reviews of three
+// sections (one approved, one sent back and replied to as fixed, one sent
+// back and answered) and its syncs.
 func phuLyDetail(t *testing.T, s protocol.UnitSummary) protocol.UnitDetail {
 	t.Helper()
 	at := testNow.UTC()
@@ -266,7 +358,7 @@ func phuLyDetail(t *testing.T, s protocol.UnitSummary) protocol.UnitDetail {
 		n++
 		ts := at.Add(-time.Duration(50-n) * time.Hour)
 		return record.Record{ID: fmt.Sprintf("01K3%022d", n), Kind: kind, Unit: phuLy, Body: body,
-			Version: record.Version{Time: ts.UnixMicro(), Device: "PL-LAPTOP-1"}, Device: "PL-LAPTOP-1", Saved: ts}
+			Version: record.Version{Time: ts.UnixMicro(), Device: laptop1}, Device: laptop1, Author: "Nguyễn Văn An", Saved: ts}
 	}
 	must := func(b json.RawMessage, err error) json.RawMessage {
 		t.Helper()
@@ -312,9 +404,41 @@ func phuLyDetail(t *testing.T, s protocol.UnitSummary) protocol.UnitDetail {
 				Figures: map[string]float64{"median_ms": 180, "p90_ms": 420, "jitter_ms": 60, "loss_pct": 2}},
 		}, []diagnose.Finding{{Rule: "one_system_down", Verdict: probe.Fail, Targets: []string{"Cổng dịch vụ công"}}}),
 	)
+	decide := func(n int, section string, state review.State, comment string, target review.Target) record.Record {
+		req := protocol.ReviewRequest{ID: fmt.Sprintf("01K4%022d", n), Unit: phuLy,
+			Review: review.Review{Section: section, State: state, Comment: comment, Target: target}}
+		return hubReview(req, testNow.Add(-time.Duration(30-n)*time.Hour))
+	}
+	reply := func(to record.Record, comment string, done bool) record.Record {
+		r := rec(review.KindReply, must(json.Marshal(review.Reply{Review: to.ID, Comment: comment, Done: done})))
+		r.Saved = to.Saved.Add(2 * time.Hour)
+		r.Version.Time = r.Saved.UnixMicro()
+		return r
+	}
+	approved := decide(1, "unit", review.Approved, "", review.Target{})
+	accounts := decide(2, "accounts", review.NeedsWork, "Tài khoản của ông Lê Văn Cường cần ghi ngày hiệu lực thu hồi.",
+		review.Target{Question: "accounts", Row: cuongRow})
+	backups := decide(3, "backups", review.NeedsWork, "Bộ dữ liệu văn bản đi, đến của phường Thanh Châu chưa sao lưu: hãy sao lưu và kiểm tra mã băm trước ngày 25/08.",
+		review.Target{Question: "backups", Row: backupRow})
+	recs = append(recs, approved, accounts, backups,
+		reply(accounts, "Đã bổ sung ngày hiệu lực 01/09/2025.", true),
+		reply(backups, "Đã sao lưu ra ổ cứng ngoài, đang kiểm tra mã băm.", false))
 	return protocol.UnitDetail{Summary: s, Records: recs, Syncs: []protocol.SyncEvent{
 		{Device: "PL-LAPTOP-1", At: at.Add(-50 * time.Hour), Records: 9},
 		{Device: "PL-LAPTOP-2", At: at.Add(-26 * time.Hour), Records: 3},
 		{Device: "PL-LAPTOP-1", At: at.Add(-2 * time.Hour), Records: 2},
 	}}
+}
+
+// phuLyBackupHistory is the version of the dataset not backed up before
+// the current one: another laptop of the unit wrote it, with a typo.
+func phuLyBackupHistory(t *testing.T) []record.Record {
+	t.Helper()
+	body, err := answers.RowBody(map[string]any{"dataset": "Văn bản đi đến", "old_unit": "Phường Thanh Châu"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := testNow.Add(-60 * time.Hour)
+	return []record.Record{{ID: backupRow, Kind: "backup", Unit: phuLy, Body: body,
+		Version: record.Version{Time: at.UnixMicro(), Device: laptop2}, Device: laptop2, Author: "Trần Thị Bình", Saved: at.UTC()}}
 }

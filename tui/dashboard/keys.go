@@ -13,6 +13,7 @@ type KeyMap struct {
 	SearchUp, SearchDown                   key.Binding
 	Filter, Sort, Reverse                  key.Binding
 	NextTab, PrevTab                       key.Binding
+	Review, History, Pick                  key.Binding
 	Deadline, Refresh, Help, Quit          key.Binding
 }
 
@@ -35,10 +36,14 @@ func NewKeyMap(tr *i18n.Translator) KeyMap {
 		Reverse:     key.NewBinding(key.WithKeys("o"), key.WithHelp("o", tr.T("dashboard.key.reverse"))),
 		NextTab:     key.NewBinding(key.WithKeys("tab", "right", "l"), key.WithHelp("tab/→", tr.T("dashboard.key.tab"))),
 		PrevTab:     key.NewBinding(key.WithKeys("shift+tab", "left", "h"), key.WithHelp("←", tr.T("dashboard.key.prev_tab"))),
-		Deadline:    key.NewBinding(key.WithKeys("d"), key.WithHelp("d", tr.T("dashboard.key.deadline"))),
-		Refresh:     key.NewBinding(key.WithKeys("r"), key.WithHelp("r", tr.T("dashboard.key.refresh"))),
-		Help:        key.NewBinding(key.WithKeys("?"), key.WithHelp("?", tr.T("key.help"))),
-		Quit:        key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", tr.T("key.quit"))),
+		Review:      key.NewBinding(key.WithKeys("v"), key.WithHelp("v", tr.T("dashboard.key.review"))),
+		History:     key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", tr.T("dashboard.key.history"))),
+		// Pick is Up and Down in one, for the short help of the answers.
+		Pick:     key.NewBinding(key.WithKeys("up", "down"), key.WithHelp("↑/↓", tr.T("dashboard.key.pick"))),
+		Deadline: key.NewBinding(key.WithKeys("d"), key.WithHelp("d", tr.T("dashboard.key.deadline"))),
+		Refresh:  key.NewBinding(key.WithKeys("r"), key.WithHelp("r", tr.T("dashboard.key.refresh"))),
+		Help:     key.NewBinding(key.WithKeys("?"), key.WithHelp("?", tr.T("key.help"))),
+		Quit:     key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", tr.T("key.quit"))),
 	}
 }
 
@@ -73,5 +78,23 @@ func (k KeyMap) detailHelp() bindings {
 		short: []key.Binding{k.NextTab, k.Up, k.Down, k.Deadline, k.Refresh, k.Back},
 		full: [][]key.Binding{{k.NextTab, k.PrevTab, k.Up, k.Down, k.PageUp, k.PageDown},
 			{k.Deadline, k.Refresh, k.Back}, {k.Help, k.Quit}},
+	}
+}
+
+// answersHelp is the help in a unit's answers, where the cursor picks a
+// section, question or row to review or to see the history of.
+func (k KeyMap) answersHelp() bindings {
+	return bindings{
+		short: []key.Binding{k.Review, k.History, k.Pick, k.NextTab, k.Back},
+		full: [][]key.Binding{{k.Review, k.History, k.Up, k.Down, k.PageUp, k.PageDown},
+			{k.NextTab, k.PrevTab, k.Deadline, k.Refresh}, {k.Back, k.Help, k.Quit}},
+	}
+}
+
+// historyHelp is the help of a record's history.
+func (k KeyMap) historyHelp() bindings {
+	return bindings{
+		short: []key.Binding{k.Up, k.Down, k.Refresh, k.Back, k.Quit},
+		full:  [][]key.Binding{{k.Up, k.Down, k.PageUp, k.PageDown}, {k.Refresh, k.Back, k.Help, k.Quit}},
 	}
 }

@@ -31,7 +31,7 @@ var sortNames = [sortKeys]string{"code", "name", "completion", "sync", "flags"}
 type listView struct {
 	sort    sortKey
 	reverse bool
-	// flag shows only the units with it; "" shows all.
+	// flag shows only the units with it, a flag or a mark; "" shows all.
 	flag string
 	// query shows only the units whose name or code match it.
 	query string
@@ -45,7 +45,7 @@ func arrange(all []protocol.UnitSummary, v listView, nameRank map[string]int) []
 	var out []protocol.UnitSummary
 	best := noMatch
 	for _, u := range all {
-		if v.flag != "" && !slices.Contains(u.Flags, v.flag) {
+		if v.flag != "" && !hasFlag(u, v.flag) {
 			continue
 		}
 		switch tier := q.match(u); {

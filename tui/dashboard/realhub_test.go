@@ -2,6 +2,7 @@ package dashboard
 
 import (
 	"context"
+	"encoding/json"
 	"strings"
 	"testing"
 	"time"
@@ -11,6 +12,7 @@ import (
 	"mach/checks/units"
 	"mach/sync/hub/hubtest"
 	"mach/sync/record"
+	"mach/sync/review"
 	"mach/tui/style"
 )
 
@@ -102,5 +104,101 @@ func TestDashboardOfARealHubFilledByARealSync(t *testing.T) {
 	}
 	if due := deadlines[0].Due; due.Year() != 2026 || due.Month() != time.December || due.Day() != 31 {
 		t.Fatalf("deadline due %v, want 31/12/2026", due)
+	}
+}
+
+// TestReviewThroughARealHub sends a review from the dashboard, by key
+// presses, to the real hub over HTTPS on loopback: the hub keeps it as the
+// coordinator's record, the dashboard shows it, the officer's laptop pulls
+// it at its next sync and replies, and the dashboard shows the reply and
+// the row's history.
+func TestReviewThroughARealHub(t *testing.T) {
+	h := hubtest.Start(t)
+	st, laptop := h.Enrol(phuLy, "Máy chị Lan")
+	unitBody, _ := answers.UnitBody(answers.Unit{Province: units.NinhBinh, Code: phuLy, Name: "Phường Phủ Lý"})
+	rowBody, _ := answers.RowBody(map[string]any{"dataset": "Văn bản đi, đến", "old_unit": "Phường Thanh Châu", "backed_up": false})
+	if _, err := st.Put(record.KindUnit, "", unitBody); err != nil {
+		t.Fatal(err)
+	}
+	row, err := st.Put("backup", "", rowBody)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res, err := laptop.Sync(context.Background(), st); err != nil || res.Pending != 0 {
+		t.Fatalf("sync: %+v, %v", res, err)
+	}
+
+	token, err := h.Bolt.NewCoordinatorToken("Phòng Chuyển đổi số")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := newFixture(t)
+	m := New(Options{Source: h.Client(token), Checklist: f.cl, Units: f.dir, Tr: i18n.MustNew(i18n.Vietnamese),
+		Styles: style.New(true), Every: time.Hour})
+	m.SetSize(80, 24)
+	d := drive(t, m)
+	d.press("r", "/")
+	d.typeText("phu ly")
+	d.press("enter", "enter")
+	target := review.Target{Question: "backups", Row: row.ID}
+	d.pressDownTo("backups", target)
+	d.press("v", "enter", "enter")
+	d.typeText("Hãy sao lưu và kiểm tra mã băm")
+	d.press("enter")
+
+	// The hub holds the review as the coordinator's record.
+	var sent record.Record
+	if err := h.Bolt.Current(phuLy, func(r record.Record) error {
+		if r.Kind == review.Kind {
+			sent = r
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	var body review.Review
+	if err := json.Unmarshal(sent.Body, &body); err != nil || sent.Device != record.HubDevice || sent.Author != "Phòng Chuyển đổi số" ||
+		body != (review.Review{Section: "backups", State: review.NeedsWork, Comment: "Hãy sao lưu và kiểm tra mã băm", Target: target}) {
+		t.Fatalf("the hub holds %+v (%s), %v\n%s", sent, sent.Body, err, d.screen())
+	}
+	view := flat(d.screen())
+	for _, want := range []string{"Đã gửi ý kiến duyệt mục 6. Sao lưu và bàn giao dữ liệu: cần bổ sung.",
+		"6. Sao lưu và bàn giao dữ liệu · 1/1 · cần bổ sung", "Tỉnh trả lại, cần bổ sung (Phòng Chuyển đổi số,",
+		"về dòng «Văn bản đi, đến · Phường Thanh Châu · Đã sao lưu: Không»", "«Hãy sao lưu và kiểm tra mã băm»"} {
+		if !strings.Contains(view, want) {
+			t.Errorf("after the review, the unit lacks %q:\n%s", want, d.screen())
+		}
+	}
+
+	// The laptop pulls it at its next sync and answers it, fix done.
+	if _, err := laptop.Sync(context.Background(), st); err != nil {
+		t.Fatal(err)
+	}
+	pulled := false
+	st.All(func(r record.Record) error {
+		pulled = pulled || r.ID == sent.ID
+		return nil
+	})
+	if !pulled {
+		t.Fatal("the laptop did not pull the review")
+	}
+	replyBody, _ := json.Marshal(review.Reply{Review: sent.ID, Comment: "Đã sao lưu, mã băm khớp", Done: true})
+	if _, err := st.Put(review.KindReply, "", replyBody); err != nil {
+		t.Fatal(err)
+	}
+	if res, err := laptop.Sync(context.Background(), st); err != nil || res.Pending != 0 {
+		t.Fatalf("sync: %+v, %v", res, err)
+	}
+	d.press("r")
+	if view := flat(d.screen()); !strings.Contains(view, "xã đã sửa, chờ duyệt lại") ||
+		!strings.Contains(view, "· đã sửa xong: «Đã sao lưu, mã băm khớp»") {
+		t.Fatalf("the dashboard does not show the reply:\n%s", d.screen())
+	}
+
+	// The row's history: the one version the laptop wrote.
+	d.press("enter")
+	if view := flat(d.screen()); !strings.Contains(view, "1 phiên bản, cũ nhất trước") ||
+		!strings.Contains(view, "máy …"+st.Device()[len(st.Device())-6:]+" · đang dùng") {
+		t.Fatalf("the row's history:\n%s", d.screen())
 	}
 }

@@ -2,7 +2,6 @@ package dashboard
 
 import (
 	"fmt"
-	"slices"
 	"strings"
 	"time"
 
@@ -38,9 +37,10 @@ const (
 )
 
 // columns chooses the columns for an inner width w: at 80 columns the code,
-// name, completion, last sync and flags; wider, the networks' latest
-// verdicts, the accounts pending by action, the backups verified, the
-// handovers and the conflicts, as they fit.
+// name, completion, last sync and flags (with the marks: reviews the hub
+// suggests, replies); wider, the networks' latest verdicts, the accounts
+// pending by action, the backups verified, the handovers, the conflicts
+// and the sections approved, as they fit.
 func (m *Model) columns(w int) []column {
 	tr, st := m.sh.Tr, m.sh.Styles
 	ref := m.reference()
@@ -71,7 +71,15 @@ func (m *Model) columns(w int) []column {
 		return ago(tr, u.LastSync, ref), s
 	})
 	flags := mk("dashboard.col.flags", minFlagsWidth, false, func(u protocol.UnitSummary) (string, lipgloss.Style) {
-		return flagWords(tr, u.Flags, false), flagStyle(m, u.Flags)
+		words := flagWords(tr, u.Flags, false)
+		marks := strings.Join(markWords(tr, u), ", ")
+		switch {
+		case marks == "":
+			return words, flagStyle(m, u.Flags)
+		case words == "":
+			return marks, st.Warn
+		}
+		return words + ", " + marks, flagStyle(m, u.Flags)
 	})
 	network := func(key, net string) column {
 		return mk(key, 9, false, func(u protocol.UnitSummary) (string, lipgloss.Style) {
@@ -105,6 +113,9 @@ func (m *Model) columns(w int) []column {
 				return fmt.Sprint(u.Conflicts), st.Warn
 			}
 			return "0", st.Muted
+		}),
+		mk("dashboard.col.approved", 8, true, func(u protocol.UnitSummary) (string, lipgloss.Style) {
+			return ratioStyle(m, approvedCount(u), len(u.Sections))
 		}),
 	}
 
@@ -209,7 +220,7 @@ func (m *Model) tableView() string {
 		title = strings.TrimRight(tr.T("dashboard.title", ""), " ·")
 	}
 	b.WriteString(st.Title.Render(ansi.Truncate(title, w, "…")) + "\n")
-	b.WriteString(st.Muted.Render(ansi.Truncate(m.countsLine(), w, "…")) + "\n")
+	b.WriteString(st.Muted.Render(ansi.Truncate(m.countsLine(w), w, "…")) + "\n")
 	b.WriteString(m.statusView() + "\n")
 	b.WriteString(st.Muted.Render(ansi.Truncate(m.arrangementLine(), w, "…")) + "\n")
 
@@ -255,22 +266,24 @@ func (m *Model) tableView() string {
 	return app.Layout(st.App.Render(body), st.App.Render(foot+"\n"+helpBar), m.height)
 }
 
-// countsLine counts the units and those with each flag.
-func (m *Model) countsLine() string {
+// countsLine counts the units and those with each flag, then each mark,
+// as many as fit in w cells: a count is shown whole or not at all.
+func (m *Model) countsLine(w int) string {
 	tr := m.sh.Tr
 	if !m.loaded {
 		return ""
 	}
 	parts := []string{tr.T("dashboard.count_units", len(m.data.Units))}
-	for _, f := range flagOrder {
+	for _, f := range filterOrder {
 		n := 0
 		for _, u := range m.data.Units {
-			if slices.Contains(u.Flags, f) {
+			if hasFlag(u, f) {
 				n++
 			}
 		}
-		if n > 0 {
-			parts = append(parts, tr.T("dashboard.count_flag", n, flagWord(tr, f)))
+		part := tr.T("dashboard.count_flag", n, flagWord(tr, f))
+		if n > 0 && ansi.StringWidth(strings.Join(append(parts, part), " · ")) <= w {
+			parts = append(parts, part)
 		}
 	}
 	return strings.Join(parts, " · ")

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 
 	"mach/checks/answers"
@@ -14,13 +15,13 @@ import (
 	"mach/checks/probe"
 	"mach/checks/survey"
 	"mach/sync/protocol"
+	"mach/sync/review"
 )
 
-// tabLines draws one tab of a unit's drill-down, w cells wide.
+// tabLines draws one tab of a unit's drill-down but the answers
+// (answerLines), w cells wide.
 func tabLines(m *Model, v *unitView, tab string, w int) []string {
 	switch tab {
-	case "answers":
-		return answerLines(m, v, w)
 	case "equipment":
 		return tableTab(m, v, "equipment", w, nil)
 	case "checks":
@@ -42,21 +43,60 @@ func wrap(text string, w int, indent string) []string {
 	return lines
 }
 
-// answerLines shows each section's progress and answers; a table shows
-// its rows by their summary columns.
-func answerLines(m *Model, v *unitView, w int) []string {
+// answerLines shows the automatic flags, then each section's progress,
+// its review state, the province's latest comment and the officers'
+// replies, and its answers; a table shows its rows by their summary
+// columns. Each line has a gutter of three cells: the cursor's mark, the
+// mark of what the comment points at, a space. The items are what the
+// cursor stands on.
+func answerLines(m *Model, v *unitView, w int) ([]string, []item) {
 	tr, st := m.sh.Tr, m.sh.Styles
 	lang := tr.Lang()
 	state := v.sheet.State()
 	local := m.sh.Checklist.Progress(state, tr)
 	u := v.current(m)
+	reviews := v.book.Sections(m.sh.Checklist)
+	w -= 3 // the gutter
 	var out []string
+	var items []item
+	// add puts lines in the tab, as the item it when not nil; the second
+	// cell of the gutter marks the item the section's comment points at.
+	add := func(it *item, lines ...string) {
+		gutter := "   "
+		if it != nil {
+			it.line, it.lines = len(out), len(lines)
+			items = append(items, *it)
+			if s := reviews[slices.IndexFunc(reviews, func(s review.Section) bool { return s.ID == it.section })]; s.Points(it.target) {
+				gutter = " " + st.Warn.Render("!") + " "
+			}
+		}
+		for i, l := range lines {
+			if i > 0 {
+				gutter = "   "
+			}
+			out = append(out, gutter+l)
+		}
+	}
+	if len(u.Suggestions) > 0 {
+		add(nil, st.Warn.Render(ansi.Truncate(tr.T("dashboard.review.suggestions"), w, "…")))
+		for _, sg := range u.Suggestions {
+			text := suggestionText(tr, sg)
+			if sg.Section != "" {
+				text = m.sectionName(sg.Section) + ": " + text
+			}
+			for _, l := range wrap("  ⚑ "+text, w, "    ") {
+				add(nil, st.Warn.Render(l))
+			}
+		}
+		add(nil, "")
+	}
 	for i, sec := range m.sh.Checklist.Sections {
 		answered, required, overdue := local.Sections[i].Answered, local.Sections[i].Total, false
 		if j := slices.IndexFunc(u.Sections, func(p protocol.SectionProgress) bool { return p.Section == sec.ID }); j >= 0 {
 			p := u.Sections[j]
 			answered, required, overdue = p.Answered, p.Required, p.Overdue
 		}
+		rs := reviews[i]
 		head := st.Title.Render(tr.T("dashboard.section", sec.Number, sec.Title.In(lang), answered, required))
 		for _, d := range m.data.Deadlines {
 			if d.Section == sec.ID && !d.Due.IsZero() {
@@ -66,37 +106,66 @@ func answerLines(m *Model, v *unitView, w int) []string {
 		if overdue {
 			head += " " + st.Error.Render(tr.T("dashboard.section_overdue"))
 		}
-		out = append(out, ansi.Truncate(head, w, "…"))
+		head += reviewStyle(m, rs).Render(" · " + sectionStateText(m, rs))
+		add(&item{itemKey: itemKey{section: sec.ID}, label: m.sectionName(sec.ID)},
+			append([]string{ansi.Truncate(head, w, "…")}, decisionLines(m, v, rs, w)...)...)
 		for j := range sec.Questions {
 			q := &sec.Questions[j]
 			if !q.Relevant(state) {
 				continue
 			}
 			label := q.Label.In(lang) + ": "
+			key := itemKey{section: sec.ID, target: review.Target{Question: q.ID}}
+			mark := pointedMark(m, rs, key.target)
+			it := &item{itemKey: key, label: itemLabel(m, &sec, q, "")}
 			if q.Type == survey.TypeTable {
 				rows := v.sheet.Rows(q.ID)
 				if len(rows) == 0 {
-					out = append(out, "  "+label+st.Muted.Render(tr.T("dashboard.no_rows")))
+					add(it, ansi.Truncate(label+st.Muted.Render(tr.T("dashboard.no_rows"))+mark, w, "…"))
 					continue
 				}
-				out = append(out, "  "+label+tr.T("dashboard.rows", len(rows)))
+				add(it, ansi.Truncate(label+tr.T("dashboard.rows", len(rows))+mark, w, "…"))
 				for _, r := range rows {
-					out = append(out, ansi.Truncate("    • "+rowSummary(m, q, r), w, "…"))
+					t := review.Target{Question: q.ID, Row: r.ID}
+					summary := rowSummary(m, q, r)
+					add(&item{itemKey: itemKey{section: sec.ID, target: t}, record: r.ID, label: itemLabel(m, &sec, q, summary)},
+						ansi.Truncate("  • "+summary+pointedMark(m, rs, t), w, "…"))
 				}
 				continue
 			}
+			it.record = v.sheet.AnswerID(q.ID)
 			val, ok := v.sheet.Value(q.ID)
 			if !ok {
-				out = append(out, ansi.Truncate("  "+label+st.Muted.Render(tr.T("dashboard.unanswered")), w, "…"))
+				add(it, ansi.Truncate(label+st.Muted.Render(tr.T("dashboard.unanswered"))+mark, w, "…"))
 				continue
 			}
-			for _, l := range wrap("  "+label+q.FormatValue(val, tr), w, "    ") {
-				out = append(out, l)
-			}
+			add(it, wrap(label+q.FormatValue(val, tr)+mark, w, "  ")...)
 		}
-		out = append(out, "")
+		add(nil, "")
 	}
-	return out
+	return out, items
+}
+
+// reviewStyle colours a section's review state.
+func reviewStyle(m *Model, s review.Section) lipgloss.Style {
+	switch {
+	case s.Replied():
+		return m.sh.Styles.Title
+	case s.State == review.NeedsWork:
+		return m.sh.Styles.Warn
+	case s.State == review.Approved:
+		return m.sh.Styles.OK
+	}
+	return m.sh.Styles.Muted
+}
+
+// pointedMark marks the question or row the section's comment points at
+// while it is sent back.
+func pointedMark(m *Model, s review.Section, t review.Target) string {
+	if !s.Points(t) {
+		return ""
+	}
+	return m.sh.Styles.Warn.Render(" ← " + m.sh.Tr.T("dashboard.review.pointed"))
 }
 
 // rowSummary is a row by its summary columns, joined by " · ".

@@ -248,7 +248,7 @@ var readCases = []testCase{
 			t.Fatalf("csv report: %d %s", ans.status, ans.body)
 		}
 		z, err := zip.NewReader(bytes.NewReader(ans.body), int64(len(ans.body)))
-		if err != nil || len(z.File) != 11 || z.File[0].Name != "summary.csv" {
+		if err != nil || len(z.File) != 12 || z.File[0].Name != "summary.csv" {
 			t.Fatalf("csv archive: %v, %d files", err, len(z.File))
 		}
 		r, err := z.File[0].Open()
