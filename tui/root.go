@@ -11,6 +11,7 @@ import (
 	"mach/checks/answers"
 	"mach/checks/survey"
 	"mach/checks/units"
+	"mach/sync/review"
 	"mach/tui/accounts"
 	"mach/tui/app"
 	"mach/tui/backup"
@@ -41,12 +42,14 @@ const (
 	screenFailed
 )
 
-// loadedMsg carries what is read after the first frame: the answers from
-// the store and, unless given, the list of units.
+// loadedMsg carries what is read after the first frame: the answers and
+// the province's reviews from the store and, unless given, the list of
+// units.
 type loadedMsg struct {
-	sheet *answers.Sheet
-	units *units.Directory
-	err   error
+	sheet   *answers.Sheet
+	reviews *review.Book
+	units   *units.Directory
+	err     error
 }
 
 // Root is the top-level model.
@@ -102,12 +105,16 @@ func loadCmd(sh *app.Shared) tea.Cmd {
 		if err != nil {
 			return loadedMsg{err: err}
 		}
+		reviews, err := app.LoadReviews(st, log)
+		if err != nil {
+			return loadedMsg{err: err}
+		}
 		if dir == nil {
 			if dir, err = units.Load(); err != nil {
 				return loadedMsg{err: err}
 			}
 		}
-		return loadedMsg{sheet: sheet, units: dir}
+		return loadedMsg{sheet: sheet, reviews: reviews, units: dir}
 	}
 }
 
@@ -134,6 +141,9 @@ func (r *Root) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return r, nil
 		}
 		r.sh.Sheet, r.sh.Units = msg.sheet, msg.units
+		if msg.reviews != nil {
+			r.sh.Reviews = msg.reviews
+		}
 		r.home = hold(home.New(r.sh))
 		r.pages[screenHome] = r.home
 		if msg.sheet.Unit().Code == "" {
@@ -157,13 +167,13 @@ func (r *Root) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case sheetReloadedMsg:
 		// A reload under a checklist since replaced is out of date.
 		if msg.sheet.Checklist() == r.sh.Checklist {
-			r.sh.Sheet = msg.sheet
+			r.sh.Sheet, r.sh.Reviews = msg.sheet, msg.reviews
 		}
 		return r, nil
 	case app.SavedMsg:
 		r.sh.SyncStatus.State.Pending += len(msg.Records)
 		for _, rec := range msg.Records {
-			if _, err := r.sh.Sheet.Apply(rec); err != nil {
+			if err := r.sh.Apply(rec); err != nil {
 				r.sh.Log.Warn("saved record not applied", "id", rec.ID, "err", err)
 			}
 		}

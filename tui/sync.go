@@ -7,6 +7,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"mach/checks/answers"
+	"mach/sync/review"
 	"mach/sync/store"
 	"mach/tui/app"
 	"mach/tui/home"
@@ -31,9 +32,12 @@ type syncDoneMsg struct {
 	state  store.SyncState
 }
 
-// sheetReloadedMsg carries the answers read again after a round brought
-// other devices' records.
-type sheetReloadedMsg struct{ sheet *answers.Sheet }
+// sheetReloadedMsg carries the answers and the province's reviews read
+// again after a round brought other devices' or the province's records.
+type sheetReloadedMsg struct {
+	sheet   *answers.Sheet
+	reviews *review.Book
+}
 
 func syncTick(d time.Duration) tea.Cmd {
 	return tea.Tick(d, func(time.Time) tea.Msg { return syncTickMsg{} })
@@ -69,7 +73,7 @@ func syncCmd(sh *app.Shared) tea.Cmd {
 	}
 }
 
-// reloadCmd reads the answers again.
+// reloadCmd reads the answers and the reviews again.
 func reloadCmd(sh *app.Shared) tea.Cmd {
 	st, c, log := sh.Store, sh.Checklist, sh.Log
 	return func() tea.Msg {
@@ -78,7 +82,12 @@ func reloadCmd(sh *app.Shared) tea.Cmd {
 			log.Warn("answers not reloaded after sync; the ones shown stay", "err", err)
 			return nil
 		}
-		return sheetReloadedMsg{sheet: sheet}
+		reviews, err := app.LoadReviews(st, log)
+		if err != nil {
+			log.Warn("reviews not reloaded after sync; the answers and reviews shown stay", "err", err)
+			return nil
+		}
+		return sheetReloadedMsg{sheet: sheet, reviews: reviews}
 	}
 }
 

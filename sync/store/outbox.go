@@ -77,8 +77,9 @@ func (s *Store) Ack(epoch uint32, seq uint64) error {
 	})
 }
 
-// deleteAcked deletes the outbox entries of epoch up to seq and moves the
-// acknowledged clock to the newest version among them.
+// deleteAcked moves the versions of the outbox entries of epoch up to seq to
+// the history, deletes the entries, and moves the acknowledged clock to the
+// newest version among them.
 func deleteAcked(tx *bbolt.Tx, epoch uint32, seq uint64) error {
 	meta, outbox := tx.Bucket(bucketMeta), tx.Bucket(bucketOutbox)
 	mark, err := metaUint(meta, MetaAckedClock)
@@ -95,6 +96,9 @@ func deleteAcked(tx *bbolt.Tx, epoch uint32, seq uint64) error {
 			return fmt.Errorf("decode outbox entry %x: %w", k, err)
 		}
 		high = max(high, e.Record.Version.Time)
+		if err := keep(tx, conflictKey(e.Record), encodeRecord(e.Record)); err != nil {
+			return err
+		}
 		keys = append(keys, bytes.Clone(k))
 	}
 	for _, k := range keys {

@@ -62,6 +62,9 @@ func (s *Store) ApplyRemote(recs []record.Record, cursor uint64) (applied, confl
 			if r.Device == w.s.device {
 				continue
 			}
+			if err := w.keepPulled(r); err != nil {
+				return err
+			}
 			became, setAside, err := w.merge(aside, r)
 			if err != nil {
 				return err
@@ -119,8 +122,8 @@ func (w *Writer) merge(aside *bbolt.Bucket, r record.Record) (became, setAside b
 	if !r.Base.IsZero() {
 		base := r
 		base.Version = r.Base
-		if err := aside.Delete(conflictKey(base)); err != nil {
-			return false, false, fmt.Errorf("delete conflict %s: %w", r.ID, err)
+		if err := w.unsetAside(aside, conflictKey(base)); err != nil {
+			return false, false, err
 		}
 	}
 	other, remoteWins := r, r.Version.Compare(local.Version) > 0
@@ -141,7 +144,7 @@ func (w *Writer) merge(aside *bbolt.Bucket, r record.Record) (became, setAside b
 }
 
 // putRecord stores r as the current version of its record, without an
-// outbox entry.
+// outbox entry; the version it replaces is kept in the history.
 func (w *Writer) putRecord(r record.Record) error {
 	data, err := json.Marshal(r)
 	if err != nil {
@@ -151,13 +154,17 @@ func (w *Writer) putRecord(r record.Record) error {
 	if err != nil {
 		return fmt.Errorf("create bucket %s: %w", r.Kind, err)
 	}
+	if err := w.keepCurrent(kinds, r.ID); err != nil {
+		return err
+	}
 	if err := kinds.Put([]byte(r.ID), data); err != nil {
 		return fmt.Errorf("write record %s: %w", r.ID, err)
 	}
 	return nil
 }
 
-// conflictKey orders set-aside versions by kind, id, then version.
+// conflictKey orders set-aside versions, and the history, by kind, id, then
+// version.
 func conflictKey(r record.Record) []byte {
 	k := make([]byte, 0, len(r.Kind)+len(r.ID)+10+len(r.Version.Device))
 	k = append(append(k, r.Kind...), 0)

@@ -10,14 +10,14 @@ import (
 )
 
 // settle makes r, a successor of the current version or a resolution that
-// settles it, the current version, and drops the set-aside versions it
-// settles.
+// settles it, the current version, and moves the set-aside versions it
+// settles to the history.
 func (w *Writer) settle(aside *bbolt.Bucket, r record.Record) error {
 	for _, v := range r.Resolves {
 		old := r
 		old.Version = v
-		if err := aside.Delete(conflictKey(old)); err != nil {
-			return fmt.Errorf("delete conflict %s: %w", r.ID, err)
+		if err := w.unsetAside(aside, conflictKey(old)); err != nil {
+			return err
 		}
 	}
 	return w.putRecord(r)
@@ -52,8 +52,8 @@ func (s *Store) Resolve(kind, id string, body json.RawMessage) (record.Record, e
 			keys = append(keys, append([]byte(nil), k...))
 		}
 		for _, k := range keys {
-			if err := aside.Delete(k); err != nil {
-				return fmt.Errorf("delete conflict %s: %w", id, err)
+			if err := w.unsetAside(aside, k); err != nil {
+				return err
 			}
 		}
 		r, err = w.write(kind, id, body, false, resolves)

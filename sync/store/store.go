@@ -1,6 +1,6 @@
 // Package store is mach's local data file: every record the device holds, the
-// outbox of versions waiting for the hub, and the device's meta data, in one
-// bbolt file.
+// outbox of versions waiting for the hub, the versions each record had before
+// (History), and the device's meta data, in one bbolt file.
 //
 // A record and its outbox entry are always written in the same transaction,
 // and a write returns only after bbolt has committed it to disk, so whatever

@@ -109,6 +109,9 @@ func (w *Writer) write(kind, id string, body json.RawMessage, deleted bool, reso
 		switch {
 		case err == nil:
 			r.Base = prev.Version
+			if err := w.keepReplaced(prev); err != nil {
+				return record.Record{}, err
+			}
 		case err != ErrNotFound:
 			return record.Record{}, err
 		case !record.ValidID(id):

@@ -20,6 +20,7 @@ import (
 	"mach/checks/survey"
 	"mach/checks/units"
 	"mach/sync/record"
+	"mach/sync/review"
 	"mach/sync/store"
 	"mach/tui/style"
 )
@@ -54,6 +55,10 @@ type Shared struct {
 	// Conflicts counts the records with versions waiting for the officer's
 	// choice; only the root changes it.
 	Conflicts int
+	// Reviews are the province's reviews of the unit's sections and the
+	// officers' replies (see LoadReviews); nil until they are read. Only
+	// the root changes it, as it changes Sheet.
+	Reviews *review.Book
 }
 
 // OpenConflictsMsg asks the root to open the conflicts screen.

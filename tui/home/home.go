@@ -1,5 +1,7 @@
 // Package home is the home screen: the unit, overall progress, and the eight
-// sections of the checklist with their progress and what is still missing.
+// sections of the checklist with their progress and what is still missing;
+// once the province has reviewed any, each section's review state, and the
+// sections it sent back with its comments.
 package home
 
 import (
@@ -14,6 +16,7 @@ import (
 
 	"mach/assets/i18n"
 	"mach/tui/app"
+	"mach/tui/reply"
 )
 
 // KeyMap are the home screen's keys.
@@ -133,12 +136,18 @@ func (m Model) View() string {
 	barW := max(w-lipgloss.Width(overall)-lipgloss.Width(counts)-1, 5)
 	b.WriteString(overall + " " + st.Bar(prog.Ratio(), barW) + counts + "\n\n")
 
-	nameW := max(w-22, 10)
+	reviews := sh.ReviewSections()
+	stateW := m.stateWidth(reviews)
+	nameW := max(w-22-stateW, 10)
 	for i, sp := range prog.Sections {
 		title := fmt.Sprintf("%d. %s", sp.Section.Number, sp.Section.Title.In(tr.Lang()))
 		title = ansi.Truncate(title, nameW, "…")
 		pad := strings.Repeat(" ", max(nameW-lipgloss.Width(title), 0))
 		line := fmt.Sprintf("%s%s %s %3d/%-3d", title, pad, st.Bar(sp.Ratio(), 10), sp.Answered, sp.Total)
+		if stateW > 0 && i < len(reviews) {
+			mark, word, style := reply.State(sh, reviews[i])
+			line += " " + style.Render(mark+" "+word)
+		}
 		if i == m.cursor {
 			b.WriteString(st.Selected.Render("> "+title+pad) + line[len(title)+len(pad):] + "\n")
 		} else {
@@ -156,15 +165,20 @@ func (m Model) View() string {
 		}
 		b.WriteString(st.Warn.Render(ansi.Truncate(tr.T("home.missing", strings.Join(labels, "; ")), w, "…")) + "\n")
 	}
+	var foot strings.Builder
 	if m.status != "" {
-		b.WriteString(st.Status.Render(ansi.Truncate(m.status, w, "…")) + "\n")
+		foot.WriteString(st.Status.Render(ansi.Truncate(m.status, w, "…")) + "\n")
 	}
-	b.WriteString("\n" + st.Muted.Render(ansi.Truncate(sh.SyncLine(), w, "…")) + "\n")
+	foot.WriteString("\n" + st.Muted.Render(ansi.Truncate(sh.SyncLine(), w, "…")) + "\n")
 	if sh.Conflicts > 0 {
-		b.WriteString(st.Warn.Render(ansi.Truncate(tr.T("home.conflicts", sh.Conflicts), w, "…")) + "\n")
+		foot.WriteString(st.Warn.Render(ansi.Truncate(tr.T("home.conflicts", sh.Conflicts), w, "…")) + "\n")
 	}
 	if problem := sh.SyncProblem(); problem != "" {
-		b.WriteString(st.Warn.Render(ansi.Truncate(problem, w, "…")) + "\n")
+		foot.WriteString(st.Warn.Render(ansi.Truncate(problem, w, "…")) + "\n")
 	}
-	return app.Layout(st.App.Render(b.String()), st.App.Render(m.help.View(m.keys)), m.height)
+	helpBar := st.App.Render(m.help.View(m.keys))
+	// The body's last newline leaves a padded line above the help.
+	room := m.height - strings.Count(b.String(), "\n") - strings.Count(foot.String(), "\n") - 1 - lipgloss.Height(helpBar)
+	b.WriteString(m.sentBack(reviews, w, room))
+	return app.Layout(st.App.Render(b.String()+foot.String()), helpBar, m.height)
 }

@@ -6,7 +6,10 @@
 // officer can also add this computer, as detected. On the accounts table
 // each row is checked (see accounts.Review): the rows with issues are
 // marked, counted, and the selected row's issues are listed under the
-// table; import and export open the accounts screen.
+// table; import and export open the accounts screen. When the province
+// sent the table's section back about this table or one of its rows, its
+// comment is shown above the table, the row is marked, and the officer
+// replies from here; any row's history opens on it.
 package rows
 
 import (
@@ -32,11 +35,13 @@ import (
 	"mach/sync/record"
 	"mach/tui/app"
 	"mach/tui/fields"
+	"mach/tui/history"
+	"mach/tui/reply"
 )
 
 // KeyMap are the table screen's keys.
 type KeyMap struct {
-	Up, Down, Add, Edit, Delete, ThisComputer, Backup, Import, Export, Filter, Sort, Reverse, Yes, No, Back, Help key.Binding
+	Up, Down, Add, Edit, Delete, ThisComputer, Backup, Import, Export, Filter, Sort, Reverse, Reply, History, Yes, No, Back, Help key.Binding
 }
 
 // NewKeyMap builds the key map with help in the officer's language.
@@ -51,6 +56,8 @@ func NewKeyMap(tr *i18n.Translator) KeyMap {
 		Filter:       key.NewBinding(key.WithKeys("/"), key.WithHelp("/", tr.T("rows.key.filter"))),
 		Sort:         key.NewBinding(key.WithKeys("o"), key.WithHelp("o", tr.T("rows.key.sort"))),
 		Reverse:      key.NewBinding(key.WithKeys("O"), key.WithHelp("O", tr.T("rows.key.reverse"))),
+		Reply:        key.NewBinding(key.WithKeys("p"), key.WithHelp("p", tr.T("review.tui.key.reply"))),
+		History:      key.NewBinding(key.WithKeys("v"), key.WithHelp("v", tr.T("review.tui.key.history"))),
 		Backup:       key.NewBinding(key.WithKeys("b"), key.WithHelp("b", tr.T("backup.key.new"))),
 		Import:       key.NewBinding(key.WithKeys("i"), key.WithHelp("i", tr.T("accounts.key.import"))),
 		Export:       key.NewBinding(key.WithKeys("x"), key.WithHelp("x", tr.T("accounts.key.export"))),
@@ -61,19 +68,30 @@ func NewKeyMap(tr *i18n.Translator) KeyMap {
 	}
 }
 
-// ShortHelp is the one-line help; on the accounts table, import and export
-// take the place of delete and filter, which the full help lists.
+// ShortHelp is the one-line help: on the accounts table, import and export
+// take the place of delete and filter, and when the officer can reply to
+// the province, the reply comes first; the full help lists every key.
 func (k KeyMap) ShortHelp() []key.Binding {
-	if k.Import.Enabled() {
-		return []key.Binding{k.Add, k.Edit, k.Import, k.Export, k.Back, k.Help}
+	keys, _ := k.shortHelp()
+	return keys
+}
+
+// shortHelp is the one-line help and the indexes of the keys to leave out,
+// in that order, when the line is too long for the screen.
+func (k KeyMap) shortHelp() ([]key.Binding, []int) {
+	switch {
+	case k.Reply.Enabled():
+		return []key.Binding{k.Add, k.Edit, k.Reply, k.History, k.Delete, k.Filter, k.Back, k.Help}, []int{5, 4, 3}
+	case k.Import.Enabled():
+		return []key.Binding{k.Add, k.Edit, k.Import, k.Export, k.History, k.Back, k.Help}, []int{4}
 	}
-	return []key.Binding{k.Add, k.Edit, k.Delete, k.Filter, k.Backup, k.Back, k.Help}
+	return []key.Binding{k.Add, k.Edit, k.Delete, k.History, k.Filter, k.Backup, k.Back, k.Help}, []int{4, 2, 3}
 }
 
 // FullHelp is the expanded help.
 func (k KeyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{{k.Up, k.Down, k.Add, k.Edit}, {k.Delete, k.ThisComputer, k.Backup, k.Filter},
-		{k.Import, k.Export}, {k.Sort, k.Reverse, k.Back, k.Help}}
+		{k.Import, k.Export, k.Reply, k.History}, {k.Sort, k.Reverse, k.Back, k.Help}}
 }
 
 // confirmKeys is the help shown while a deletion waits for an answer.
@@ -119,6 +137,12 @@ type Model struct {
 	saving   string
 	status   string
 	isError  bool
+	// section is the id of the table's section, whose review the
+	// province may have sent back; reply is the form answering it and
+	// history the history of one row, closed at their zero values.
+	section string
+	reply   reply.Model
+	history history.Model
 }
 
 // New returns the screen of table question q.
@@ -132,6 +156,7 @@ func New(sh *app.Shared, q *survey.Question) Model {
 	isAccounts := q.Kind == accounts.Kind
 	m.keys.Import.SetEnabled(isAccounts)
 	m.keys.Export.SetEnabled(isAccounts)
+	m.section = sectionOf(sh.Checklist, q)
 	if isAccounts {
 		m.review, m.today = &review{}, time.Now
 		// Sorted by name, a person's accounts (one row per system) stand
@@ -162,18 +187,26 @@ func (m *Model) styleTable() {
 func (m *Model) SetSize(w, h int) {
 	m.width, m.height = w, h
 	m.help.SetWidth(w - 2)
+	m.reply.SetSize(w, h)
+	m.history.SetSize(w, h)
 	m.refresh()
 }
 
 // Table returns the table question shown.
 func (m Model) Table() *survey.Question { return m.q }
 
-// Saving reports whether a save or the detection of this computer is under
-// way.
-func (m Model) Saving() bool { return m.saving != "" }
+// Saving reports whether a save (of a row or a reply) or the detection of
+// this computer is under way.
+func (m Model) Saving() bool { return m.saving != "" || m.reply.Saving() }
 
 // Editing reports whether a row's editor is open.
 func (m Model) Editing() bool { return m.form != nil }
+
+// Replying reports whether the reply form is open.
+func (m Model) Replying() bool { return m.reply.Editing() }
+
+// ShowingHistory reports whether a row's history is shown.
+func (m Model) ShowingHistory() bool { return m.history.Active() }
 
 // columns returns the columns shown in the table: the summary, or the first
 // four columns when the definition names none.
@@ -200,9 +233,17 @@ func (m *Model) refresh() {
 	all := m.sh.Sheet.Rows(m.q.ID)
 	avail := max(m.width-4-2*len(cols), 10*len(cols))
 	var tc []table.Column
+	target := m.targetRow()
 	if m.review != nil {
-		// The marker column comes before the columns shown.
+		// The marker column comes before the columns shown; the
+		// province's mark goes in it too.
 		m.review.update(m.q, all, m.sh.Checklist.EmailDomains, m.today(), tr)
+		avail = max(avail-3, 10*len(cols))
+		tc = append(tc, table.Column{Title: "", Width: 1})
+		if target != "" {
+			tc[0].Width = 2
+		}
+	} else if target != "" {
 		avail = max(avail-3, 10*len(cols))
 		tc = append(tc, table.Column{Title: "", Width: 1})
 	}
@@ -226,11 +267,14 @@ func (m *Model) refresh() {
 		if m.sortBy >= 0 && m.sortBy < len(cols) {
 			keys = append(keys, f.folded[m.sortBy])
 		}
+		row := f.cells
 		if m.review != nil {
-			cells = append(cells, m.review.marked(i, r.ID, f.cells))
-		} else {
-			cells = append(cells, f.cells)
+			row = m.review.marked(i, r.ID, f.cells)
 		}
+		if target != "" {
+			row = m.markedCells(r.ID, target, row)
+		}
+		cells = append(cells, row)
 	}
 	if m.sortBy >= 0 && m.sortBy < len(cols) {
 		order := make([]int, len(cells))
@@ -255,11 +299,12 @@ func (m *Model) refresh() {
 	m.table.SetColumns(tc)
 	m.table.SetRows(cells)
 	m.table.SetWidth(max(m.width-2, 20))
-	m.table.SetHeight(max(m.height-9-m.panelLines(), 3))
+	m.table.SetHeight(max(m.height-9-m.panelLines()-strings.Count(m.provincePanel(), "\n"), 3))
 	m.filter.SetWidth(max(m.width-8, 10))
 	if len(cells) > 0 {
 		m.table.SetCursor(min(max(cursor, 0), len(cells)-1))
 	}
+	m.markTarget(target)
 }
 
 // shownRows keeps each row as the table shows it (its cells) and as the
@@ -325,6 +370,10 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 	tr := m.sh.Tr
 	switch msg := msg.(type) {
 	case app.SavedMsg:
+		if m.reply.Owns(msg.Tag) {
+			m.reply, _ = m.reply.Update(msg)
+			m.status, m.isError = m.reply.Status()
+		}
 		if msg.Tag == m.saving && m.saving != "" {
 			m.saving, m.editor = "", nil
 			m.status, m.isError = tr.T("section.saved"), false
@@ -332,6 +381,11 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 		m.refresh()
 		return m, nil
 	case app.SaveFailedMsg:
+		if m.reply.Owns(msg.Tag) {
+			var cmd tea.Cmd
+			m.reply, cmd = m.reply.Update(msg)
+			return m, cmd
+		}
 		if msg.Tag == m.saving {
 			m.saving = ""
 			m.status, m.isError = tr.T("error.save", msg.Err), true
@@ -354,6 +408,19 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 		m.help = m.sh.Styles.Help()
 		m.help.SetWidth(m.width - 2)
 		m.styleTable()
+	}
+	if m.history.Active() {
+		var cmd tea.Cmd
+		m.history, cmd = m.history.Update(msg)
+		return m, cmd
+	}
+	if m.reply.Editing() {
+		var cmd tea.Cmd
+		m.reply, cmd = m.reply.Update(msg)
+		if !m.reply.Editing() {
+			m.status, m.isError = m.reply.Status()
+		}
+		return m, cmd
 	}
 	if m.form != nil {
 		return m.updateForm(msg)
@@ -387,6 +454,10 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 		return m, func() tea.Msg { row, err := detect(); return detectedMsg{row: row, err: err} }
 	case keyMatches(key, m.keys.Backup):
 		return m, func() tea.Msg { return app.OpenBackupMsg{} }
+	case keyMatches(key, m.keys.Reply):
+		return m.openReply()
+	case keyMatches(key, m.keys.History):
+		return m.openHistory()
 	case keyMatches(key, m.keys.Import):
 		return m, func() tea.Msg { return app.OpenAccountsMsg{} }
 	case keyMatches(key, m.keys.Export):
@@ -417,6 +488,7 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 	default:
 		var cmd tea.Cmd
 		m.table, cmd = m.table.Update(msg)
+		m.markTarget(m.targetRow())
 		return m, cmd
 	}
 	return m, nil
@@ -498,8 +570,18 @@ func (m Model) updateForm(msg tea.Msg) (Model, tea.Cmd) {
 	return m, cmd
 }
 
-// View draws the table, or the open editor.
+// View draws the table, the open editor, the reply form or a row's
+// history.
 func (m Model) View() string {
+	if m.history.Active() {
+		return m.history.View()
+	}
+	if m.reply.Editing() {
+		return m.reply.View()
+	}
+	_, _, canReply := m.provinceReview()
+	m.keys.Reply.SetEnabled(canReply)
+	m.keys.History.SetEnabled(len(m.shown) > 0)
 	tr, st := m.sh.Tr, m.sh.Styles
 	w := max(m.width-2, 20)
 	var b strings.Builder
@@ -519,6 +601,7 @@ func (m Model) View() string {
 	default:
 		b.WriteString(st.Subtitle.Render(tr.T("rows.count", n)) + m.reviewCount() + "\n\n")
 	}
+	b.WriteString(m.provincePanel())
 	if n == 0 {
 		b.WriteString(st.Muted.Render(ansi.Wordwrap(tr.T("rows.empty"), w, " ")) + "\n")
 		if m.keys.ThisComputer.Enabled() {
@@ -539,10 +622,14 @@ func (m Model) View() string {
 		b.WriteString("\n" + s.Render(ansi.Wordwrap(m.status, w, " ")) + "\n")
 	}
 	var helpBar string
-	if m.deleting != "" {
+	switch {
+	case m.deleting != "":
 		helpBar = m.help.View(confirmKeys{m.keys})
-	} else {
+	case m.help.ShowAll:
 		helpBar = m.help.View(m.keys)
+	default:
+		keys, drop := m.keys.shortHelp()
+		helpBar = m.help.View(app.FitHelp(m.help, keys, drop...))
 	}
 	return app.Layout(st.App.Render(b.String()), st.App.Render(helpBar), m.height)
 }

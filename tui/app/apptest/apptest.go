@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	tea "charm.land/bubbletea/v2"
 
@@ -30,11 +31,24 @@ func Shared(t testing.TB) *app.Shared {
 	return Open(t, filepath.Join(t.TempDir(), "mach.db"))
 }
 
+// SharedAt is Shared with the data file's wall clock reading now, so that
+// what the screens show of when records were saved does not change from run
+// to run.
+func SharedAt(t testing.TB, now func() time.Time) *app.Shared {
+	t.Helper()
+	return open(t, filepath.Join(t.TempDir(), "mach.db"), store.Options{Now: now})
+}
+
 // Open opens the data file at path (closed when the test ends) and returns
 // the shared state with the answers loaded.
 func Open(t testing.TB, path string) *app.Shared {
 	t.Helper()
-	st, err := store.Open(path, store.Options{})
+	return open(t, path, store.Options{})
+}
+
+func open(t testing.TB, path string, opts store.Options) *app.Shared {
+	t.Helper()
+	st, err := store.Open(path, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -58,14 +72,18 @@ func Open(t testing.TB, path string) *app.Shared {
 	return sh
 }
 
-// Reload reads the answers from the store again.
+// Reload reads the answers and the reviews from the store again.
 func Reload(t testing.TB, sh *app.Shared) {
 	t.Helper()
 	sheet, err := app.LoadSheet(sh.Store, sh.Checklist, sh.Log)
 	if err != nil {
 		t.Fatal(err)
 	}
-	sh.Sheet = sheet
+	book, err := app.LoadReviews(sh.Store, sh.Log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sh.Sheet, sh.Reviews = sheet, book
 }
 
 // WithUnit saves Phường Phủ Lý as the unit, as the setup screen does, and

@@ -53,7 +53,7 @@ type Model[M any] interface {
 
 // Driver runs a screen's commands concurrently, as the program does, feeds
 // their messages back into the screen, and applies saved records to the
-// shared answers, as the root does.
+// shared answers and reviews, as the root does.
 type Driver[M Model[M]] struct {
 	t       testing.TB
 	sh      *app.Shared
@@ -152,7 +152,7 @@ func (d *Driver[M]) Type(m M, text string) M {
 func (d *Driver[M]) update(m M, msg tea.Msg) (M, tea.Cmd) {
 	if s, ok := msg.(app.SavedMsg); ok {
 		for _, r := range s.Records {
-			if _, err := d.sh.Sheet.Apply(r); err != nil {
+			if err := d.sh.Apply(r); err != nil {
 				d.t.Fatalf("saved record not applied: %v", err)
 			}
 		}
