@@ -169,6 +169,53 @@ var reviewCases = []testCase{
 			}
 		}
 	}},
+	{"ALaptopRepliesWhileAnotherEditsTheRow", func(t *testing.T, e *env) {
+		p := e.province(t)
+		a, b := p.enrolOfficer(t, unitPhuLy, "Máy chị Lan"), p.enrolOfficer(t, unitPhuLy, "Máy anh Minh")
+		row := a.row(t, "backup", map[string]any{"dataset": "Văn bản đến 2023", "backed_up": false})
+		a.sync(t)
+		b.sync(t)
+		sent := p.review(t, unitPhuLy, review.Review{Section: "backups", State: review.NeedsWork,
+			Comment: "Chưa sao lưu", Target: review.Target{Question: "backups", Row: row.ID}})
+		a.sync(t)
+		b.sync(t)
+		// Offline, a replies and edits the row; b edits the same row too.
+		body, _ := json.Marshal(review.Reply{Review: sent.Record.ID, Comment: "Đang sao lưu"})
+		reply, err := a.st.Put(review.KindReply, "", body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		editA, _ := json.Marshal(map[string]any{"dataset": "Văn bản đến 2023", "backed_up": true})
+		va, err := a.st.Put("backup", row.ID, editA)
+		if err != nil {
+			t.Fatal(err)
+		}
+		editB, _ := json.Marshal(map[string]any{"dataset": "Văn bản đến 2023", "backed_up": true, "verified": true})
+		vb, err := b.st.Put("backup", row.ID, editB)
+		if err != nil {
+			t.Fatal(err)
+		}
+		a.sync(t)
+		b.sync(t)
+		a.sync(t)
+		versions, err := e.st.History(unitPhuLy, row.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(versions) != 3 || !slices.ContainsFunc(versions, func(r record.Record) bool { return sameRecord(r, va) }) ||
+			!slices.ContainsFunc(versions, func(r record.Record) bool { return sameRecord(r, vb) }) {
+			t.Fatalf("the hub holds %d versions of the row, want the first and both edits", len(versions))
+		}
+		for _, o := range []*officer{a, b} {
+			if got := o.reviews(t).Section("backups"); len(got.Decisions) != 1 || len(got.Decisions[0].Replies) != 1 ||
+				got.Decisions[0].Replies[0].Record.ID != reply.ID {
+				t.Fatalf("a laptop sees %+v, want the review and a's reply", got)
+			}
+			if o.pending(t) != 0 {
+				t.Fatal("an outbox is not empty after the syncs")
+			}
+		}
+	}},
 	{"HistoryHasEveryVersionOfARecord", func(t *testing.T, e *env) {
 		p := e.province(t)
 		a, b := p.enrolOfficer(t, unitPhuLy, "Máy chị Lan"), p.enrolOfficer(t, unitPhuLy, "Máy anh Minh")
