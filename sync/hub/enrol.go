@@ -1,8 +1,6 @@
 package hub
 
 import (
-	"crypto/rand"
-	"crypto/sha256"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -13,7 +11,6 @@ import (
 	"go.etcd.io/bbolt"
 
 	"mach/sync/protocol"
-	"mach/sync/record"
 )
 
 // codeAlphabet has no 0, O, 1 or I, which are misread over the phone. Its
@@ -38,27 +35,19 @@ type codeRow struct {
 // NewCode makes a one-time code for unit, valid for ttl, grouped for reading
 // aloud as "ABCD-EFGH-JK". Only its hash is stored.
 func (b *Bolt) NewCode(unit string, ttl time.Duration) (string, error) {
-	if !validUnit(unit) {
-		return "", fmt.Errorf("new code: %w: unit %q is not a 5-digit code", ErrInvalid, unit)
-	}
-	if ttl <= 0 {
-		return "", fmt.Errorf("new code: %w: validity %v is not positive", ErrInvalid, ttl)
-	}
-	raw := make([]byte, codeLength)
-	_, _ = rand.Read(raw) // crypto/rand.Read never fails
-	for i, c := range raw {
-		raw[i] = codeAlphabet[int(c)%len(codeAlphabet)] // 256 is a multiple of 32: uniform
+	if err := CheckNewCode(unit, ttl); err != nil {
+		return "", fmt.Errorf("new code: %w", err)
 	}
 	row, err := json.Marshal(codeRow{Unit: unit, Expires: b.now().Add(ttl).UTC()})
 	if err != nil {
 		return "", fmt.Errorf("new code: %w", err)
 	}
-	hash := sha256.Sum256(raw)
-	err = b.db.Update(func(tx *bbolt.Tx) error { return tx.Bucket(bucketCodes).Put(hash[:], row) })
+	code, hash := NewEnrolmentCode()
+	err = b.db.Update(func(tx *bbolt.Tx) error { return tx.Bucket(bucketCodes).Put(hash, row) })
 	if err != nil {
 		return "", fmt.Errorf("new code: %w", err)
 	}
-	return string(raw[:4]) + "-" + string(raw[4:8]) + "-" + string(raw[8:]), nil
+	return code, nil
 }
 
 // normaliseCode turns a code as typed ("abcd efgh-jk") into its letters.
@@ -81,24 +70,17 @@ func normaliseCode(typed string) (string, bool) {
 // code's unit. A device enrolled again gets a new token and the old one
 // stops working.
 func (b *Bolt) Enroll(req protocol.EnrollRequest) (protocol.EnrollResponse, error) {
-	if !record.ValidID(req.Device) {
-		return protocol.EnrollResponse{}, fmt.Errorf("enroll: %w: device id %q is not a ULID", ErrInvalid, req.Device)
-	}
-	if len(req.Name) > maxNameBytes || !utf8.ValidString(req.Name) {
-		return protocol.EnrollResponse{}, fmt.Errorf("enroll: %w: the name is not UTF-8 of at most %d bytes", ErrInvalid, maxNameBytes)
-	}
-	code, ok := normaliseCode(req.Code)
-	if !ok {
-		return protocol.EnrollResponse{}, fmt.Errorf("enroll: %w: %d letters from A-Z and 2-9 without I and O expected", ErrBadCode, codeLength)
+	codeHash, err := CheckEnroll(req)
+	if err != nil {
+		return protocol.EnrollResponse{}, fmt.Errorf("enroll: %w", err)
 	}
 	token, hash := newToken()
-	codeHash := sha256.Sum256([]byte(code))
 	now := b.now().UTC()
 	var unit string
-	err := b.db.Update(func(tx *bbolt.Tx) error {
+	err = b.db.Update(func(tx *bbolt.Tx) error {
 		codes := tx.Bucket(bucketCodes)
 		var c codeRow
-		if err := getJSON(codes, codeHash[:], &c); errors.Is(err, errNoRow) {
+		if err := getJSON(codes, codeHash, &c); errors.Is(err, errNoRow) {
 			return fmt.Errorf("%w: unknown code", ErrBadCode)
 		} else if err != nil {
 			return err
@@ -110,7 +92,7 @@ func (b *Bolt) Enroll(req protocol.EnrollRequest) (protocol.EnrollResponse, erro
 			return fmt.Errorf("%w: the code expired at %s", ErrBadCode, c.Expires.Format(time.RFC3339))
 		}
 		c.Used, c.Device, unit = now, req.Device, c.Unit
-		if err := putJSON(codes, codeHash[:], c); err != nil {
+		if err := putJSON(codes, codeHash, c); err != nil {
 			return err
 		}
 		devices := tx.Bucket(bucketDevices)

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgtype"
 
 	"mach/checks/survey"
 	"mach/sync/hub"
@@ -41,11 +42,10 @@ func (s *Store) Summaries(units []string) ([]protocol.UnitSummary, error) {
 
 // unitRow is what the summary of a unit starts from.
 type unitRow struct {
-	// held says that records of the unit are held; fresh, that data is
-	// its summary as of its last push and the checklist of the version
-	// asked for.
-	held, fresh bool
-	data        []byte
+	// held says that records of the unit are held, up to the log's seq
+	// head; kept, that its summary was read as kept, and finished.
+	held, kept bool
+	head       int64
 	// seen is its last contact, in microseconds since 1970; devices counts
 	// its devices that work.
 	seen, devices int64
@@ -56,58 +56,92 @@ type unitRow struct {
 // costs about the same as a bare read of them, whatever the plan.
 const lookUpAtMost = 64
 
-// unitRows reads, in one round trip, the rows each unit's summary starts
-// from, by unit; a unit of which nothing is held has none.
-func unitRows(ctx context.Context, tx pgx.Tx, units []string, version int) (map[string]*unitRow, error) {
-	// only is the condition that keeps the rows of units, and the
-	// argument it takes after the query's n others: none, and every row,
-	// for more units than lookUpAtMost.
-	only := func(col string, n int) (string, []any) {
-		if len(units) > lookUpAtMost {
-			return "true", nil
-		}
-		return fmt.Sprintf("%s = ANY($%d)", col, n+1), []any{units}
+// unitRows reads, in one round trip, the rows the summary of each unit of
+// units starts from, in the order of units, and decodes each summary kept
+// as of the unit's head and the checklist of version into out (as long as
+// units) as its row arrives, straight from the connection's buffer, and
+// finishes it there, while it is in the cache: the dashboard reads every
+// unit's, and this costs little more than a bare read and decoding of
+// those rows. A unit named more than once gets its own copy at each place.
+// The summaries of the units of rows not kept (nothing held, out of date,
+// or a row of another layout) are left to the caller.
+func unitRows(ctx context.Context, tx pgx.Tx, units []string, version int, out []protocol.UnitSummary,
+	finish func(*protocol.UnitSummary, *unitRow)) ([]unitRow, error) {
+	// cond keeps the rows of units, given as arg; for more units than
+	// lookUpAtMost, every row.
+	cond, arg := "unit = ANY($1)", []any{units}
+	if len(units) > lookUpAtMost {
+		cond, arg = "true", nil
 	}
-	out := make(map[string]*unitRow, len(units))
-	row := func(unit string) *unitRow {
-		r := out[unit]
-		if r == nil {
-			r = &unitRow{}
-			out[unit] = r
+	// first is where each unit is first in units, next[i] where the unit
+	// of units[i] is next (-1: nowhere).
+	first := make(map[string]int, len(units))
+	next := make([]int, len(units))
+	for i := len(units) - 1; i >= 0; i-- {
+		next[i] = -1
+		if j, ok := first[units[i]]; ok {
+			next[i] = j
 		}
-		return r
+		first[units[i]] = i
 	}
-	var unit string
-	var fresh bool
-	var data []byte
+	// places is where the unit named by the bytes b is first in units, -1
+	// for a unit not asked for (read with every unit's).
+	places := func(b []byte) int {
+		if i, ok := first[string(b)]; ok {
+			return i
+		}
+		return -1
+	}
+	rows := make([]unitRow, len(units))
+	// Valid until the next row: decoded or looked up before it.
+	var unit, data pgtype.DriverBytes
 	var n int64
+	var checklist int
+	// Each query fills what the next needs, the summaries last: the heads
+	// and the summaries read apart and matched here cost less than their
+	// join.
 	b := &pgx.Batch{}
-	cond, arg := only("h.unit", 1)
-	b.Queue(`SELECT h.unit, coalesce(s.seq = h.seq AND s.checklist = $1, false), s.data
-		FROM heads h LEFT JOIN summaries s ON s.unit = h.unit WHERE `+cond, append([]any{version}, arg...)...).
-		Query(func(rows pgx.Rows) error {
-			_, err := pgx.ForEachRow(rows, []any{&unit, &fresh, &data}, func() error {
-				r := row(unit)
-				r.held, r.fresh, r.data = true, fresh, data
+	for _, q := range []struct {
+		sql string
+		set func(*unitRow, int64)
+	}{
+		{`SELECT unit, at_us FROM seen WHERE ` + cond, func(r *unitRow, n int64) { r.seen = n }},
+		{`SELECT unit, count(*) FROM devices WHERE revoked IS NULL AND ` + cond + ` GROUP BY unit`, func(r *unitRow, n int64) { r.devices = n }},
+		{`SELECT unit, seq FROM heads WHERE ` + cond, func(r *unitRow, n int64) { r.held, r.head = true, n }},
+	} {
+		b.Queue(q.sql, arg...).Query(func(res pgx.Rows) error {
+			_, err := pgx.ForEachRow(res, []any{&unit, &n}, func() error {
+				for i := places(unit); i >= 0; i = next[i] {
+					q.set(&rows[i], n)
+				}
 				return nil
 			})
 			return err
 		})
-	cond, arg = only("unit", 0)
-	b.Queue(`SELECT unit, at_us FROM seen WHERE `+cond, arg...).
-		Query(func(rows pgx.Rows) error {
-			_, err := pgx.ForEachRow(rows, []any{&unit, &n}, func() error { row(unit).seen = n; return nil })
-			return err
-		})
-	b.Queue(`SELECT unit, count(*) FROM devices WHERE revoked IS NULL AND `+cond+` GROUP BY unit`, arg...).
-		Query(func(rows pgx.Rows) error {
-			_, err := pgx.ForEachRow(rows, []any{&unit, &n}, func() error { row(unit).devices = n; return nil })
+	}
+	b.Queue(`SELECT unit, seq, checklist, data FROM summaries WHERE `+cond, arg...).
+		Query(func(res pgx.Rows) error {
+			_, err := pgx.ForEachRow(res, []any{&unit, &n, &checklist, &data}, func() error {
+				for i := places(unit); i >= 0; i = next[i] {
+					r := &rows[i]
+					if !r.held || n != r.head || checklist != version {
+						break // out of date, at every place
+					}
+					sum, err := hub.DecodeSummary(units[i], data)
+					if err != nil {
+						break // of another layout
+					}
+					out[i], r.kept = sum, true
+					finish(&out[i], r)
+				}
+				return nil
+			})
 			return err
 		})
 	if err := tx.SendBatch(ctx, b).Close(); err != nil {
 		return nil, err
 	}
-	return out, nil
+	return rows, nil
 }
 
 func (s *Store) summariesIn(ctx context.Context, tx pgx.Tx, units []string) ([]protocol.UnitSummary, error) {
@@ -119,44 +153,38 @@ func (s *Store) summariesIn(ctx context.Context, tx pgx.Tx, units []string) ([]p
 	if err != nil {
 		return nil, err
 	}
-	held, err := unitRows(ctx, tx, units, version)
+	now := s.now()
+	finish := func(sum *protocol.UnitSummary, r *unitRow) {
+		sum.Devices = int(r.devices)
+		if seen := time.UnixMicro(r.seen).UTC(); r.seen != 0 && seen.After(sum.LastSync) {
+			sum.LastSync = seen
+		}
+		report.Finish(sum, now, deadlines)
+	}
+	out := make([]protocol.UnitSummary, len(units))
+	rows, err := unitRows(ctx, tx, units, version, out, finish)
 	if err != nil {
 		return nil, err
 	}
-	now := s.now()
-	out := make([]protocol.UnitSummary, 0, len(units))
 	var blank *protocol.UnitSummary
-	for _, unit := range units {
-		r := held[unit]
-		if r == nil {
-			r = &unitRow{}
-		}
-		var sum protocol.UnitSummary
+	for i, unit := range units {
+		r, sum := &rows[i], &out[i]
 		switch {
+		case r.kept:
+			continue // finished as it was read
 		case !r.held:
 			if blank == nil {
 				b := report.NewSummary(c).Result("")
 				blank = &b
 			}
-			sum = *blank
+			*sum = *blank
 			sum.Code, sum.Sections = unit, slices.Clone(blank.Sections)
-		case r.fresh:
-			if sum, err = hub.DecodeSummary(unit, r.data); err != nil {
-				// A row of another layout is computed again.
-				sum, err = computeSummary(ctx, tx, unit, c)
-			}
 		default:
-			sum, err = computeSummary(ctx, tx, unit, c)
+			if *sum, err = computeSummary(ctx, tx, unit, c); err != nil {
+				return nil, err
+			}
 		}
-		if err != nil {
-			return nil, err
-		}
-		sum.Devices = int(r.devices)
-		if seen := time.UnixMicro(r.seen).UTC(); r.seen != 0 && seen.After(sum.LastSync) {
-			sum.LastSync = seen
-		}
-		report.Finish(&sum, now, deadlines)
-		out = append(out, sum)
+		finish(sum, r)
 	}
 	return out, nil
 }
