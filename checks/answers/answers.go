@@ -2,6 +2,12 @@
 // them from records (Apply), says what has been answered (State), and encodes
 // the bodies of the records that an edit writes.
 //
+// The bodies a Sheet encodes (Sheet.AnswerBody, Sheet.RowBody) say which
+// version of the checklist they were written against, so that the hub can
+// tell a section answered against an older checklist; the package-level
+// AnswerBody and RowBody, which know no checklist, leave it out, as every
+// body written before mach kept it does.
+//
 // It does no I/O: screens write the records through the store and hand the
 // saved records back to Apply.
 package answers
@@ -32,20 +38,32 @@ type Row struct {
 	Values map[string]any
 	// Version is the version of the record the row was read from.
 	Version record.Version
+	// Checklist is the version of the checklist the row was saved against;
+	// 0 when its record does not say.
+	Checklist int
 }
 
 // answer is the current value of one question and the record holding it.
 type answer struct {
-	id      string
-	value   any
-	version record.Version
+	id        string
+	value     any
+	version   record.Version
+	checklist int
 }
 
 // answerBody is the body of an "answer" record.
 type answerBody struct {
 	Question string `json:"question"`
 	Value    any    `json:"value"`
+	// Checklist is the version of the checklist the answer was given
+	// against; 0 (left out) when unknown.
+	Checklist int `json:"checklist,omitempty"`
 }
+
+// checklistMember is the member of a row record's body that holds the
+// version of the checklist the row was saved against, beside the columns.
+// A checklist with a column of that id leaves it out of its rows.
+const checklistMember = "checklist"
 
 // Sheet is the current state of one unit's checklist.
 type Sheet struct {
@@ -60,15 +78,23 @@ type Sheet struct {
 	deleted map[string]record.Version
 	// runs are the stored connectivity check runs, by record id.
 	runs map[string]record.Record
+	// rowsStamped says that the rows' bodies carry checklistMember: no
+	// table of the checklist has a column of that id.
+	rowsStamped bool
 }
 
 // New returns an empty sheet for checklist c.
 func New(c *survey.Checklist) *Sheet {
-	s := &Sheet{checklist: c, answers: map[string]answer{}, rows: map[string][]Row{}, tableByKind: map[string]string{}, deleted: map[string]record.Version{}, runs: map[string]record.Record{}}
+	s := &Sheet{checklist: c, answers: map[string]answer{}, rows: map[string][]Row{}, tableByKind: map[string]string{}, deleted: map[string]record.Version{}, runs: map[string]record.Record{},
+		rowsStamped: true}
 	for _, sec := range c.Sections {
 		for _, q := range sec.Questions {
-			if q.Type == survey.TypeTable {
-				s.tableByKind[q.Kind] = q.ID
+			if q.Type != survey.TypeTable {
+				continue
+			}
+			s.tableByKind[q.Kind] = q.ID
+			if slices.ContainsFunc(q.Columns, func(col survey.Question) bool { return col.ID == checklistMember }) {
+				s.rowsStamped = false
 			}
 		}
 	}
@@ -135,7 +161,7 @@ func (s *Sheet) applyAnswer(r record.Record) error {
 		s.answers[b.Question] = answer{id: r.ID, version: r.Version}
 		return nil
 	}
-	s.answers[b.Question] = answer{id: r.ID, value: b.Value, version: r.Version}
+	s.answers[b.Question] = answer{id: r.ID, value: b.Value, version: r.Version, checklist: b.Checklist}
 	return nil
 }
 
@@ -164,6 +190,12 @@ func (s *Sheet) applyRow(table string, r record.Record) error {
 		return fmt.Errorf("%s record %s: %w", r.Kind, r.ID, err)
 	}
 	row := Row{ID: r.ID, Values: values, Version: r.Version}
+	if s.rowsStamped {
+		if v, ok := values[checklistMember].(float64); ok {
+			row.Checklist = int(v)
+		}
+		delete(values, checklistMember)
+	}
 	if found {
 		rows[i] = row
 	} else {
@@ -184,6 +216,16 @@ func (s *Sheet) Value(id string) (any, bool) {
 // AnswerID returns the id of the record holding question id's answer, or ""
 // when it was never answered.
 func (s *Sheet) AnswerID(id string) string { return s.answers[id].id }
+
+// AnswerChecklist returns the version of the checklist question id's
+// answer was given against: 0 when it is not answered or its record does
+// not say.
+func (s *Sheet) AnswerChecklist(id string) int {
+	if a := s.answers[id]; a.value != nil {
+		return a.checklist
+	}
+	return 0
+}
 
 // Rows returns a copy of the rows of table question id, oldest first.
 func (s *Sheet) Rows(table string) []Row { return slices.Clone(s.rows[table]) }
@@ -215,9 +257,22 @@ func (s *Sheet) State() survey.State {
 }
 
 // AnswerBody encodes the body of the record answering question id with v
-// (nil clears the answer).
+// (nil clears the answer), without the checklist version: Sheet.AnswerBody
+// adds it.
 func AnswerBody(id string, v any) (json.RawMessage, error) {
-	b, err := json.Marshal(answerBody{Question: id, Value: v})
+	return answerBodyOf(id, v, 0)
+}
+
+// AnswerBody encodes the body of the record answering question id with v
+// (nil clears the answer), against the version of the sheet's checklist.
+func (s *Sheet) AnswerBody(id string, v any) (json.RawMessage, error) {
+	return answerBodyOf(id, v, s.checklist.Version)
+}
+
+// answerBodyOf encodes an answer given against checklist version (0 for
+// unknown, left out).
+func answerBodyOf(id string, v any, version int) (json.RawMessage, error) {
+	b, err := json.Marshal(answerBody{Question: id, Value: v, Checklist: version})
 	if err != nil {
 		return nil, fmt.Errorf("encode answer %s: %w", id, err)
 	}
@@ -225,13 +280,32 @@ func AnswerBody(id string, v any) (json.RawMessage, error) {
 }
 
 // RowBody encodes the body of a table row record; unanswered (nil) columns
-// are left out.
+// are left out, and so is the checklist version: Sheet.RowBody adds it.
 func RowBody(values map[string]any) (json.RawMessage, error) {
+	return rowBodyOf(values, 0)
+}
+
+// RowBody encodes the body of a table row record, as the package's RowBody
+// does, saved against the version of the sheet's checklist (unless a table
+// of that checklist has a column named like the member that holds it).
+func (s *Sheet) RowBody(values map[string]any) (json.RawMessage, error) {
+	if !s.rowsStamped {
+		return rowBodyOf(values, 0)
+	}
+	return rowBodyOf(values, s.checklist.Version)
+}
+
+// rowBodyOf encodes a row saved against checklist version (0 for
+// unknown, left out).
+func rowBodyOf(values map[string]any, version int) (json.RawMessage, error) {
 	clean := map[string]any{}
 	for k, v := range values {
 		if v != nil {
 			clean[k] = v
 		}
+	}
+	if version > 0 {
+		clean[checklistMember] = version
 	}
 	b, err := json.Marshal(clean)
 	if err != nil {

@@ -2,6 +2,7 @@ package answers
 
 import (
 	"encoding/json"
+	"fmt"
 	"testing"
 	"time"
 
@@ -144,5 +145,88 @@ func TestCheckRunsAreKeptInOrder(t *testing.T) {
 	s.Apply(rec(record.KindCheckRun, a, 3, map[string]any{"network": "dedicated"}, true))
 	if runs := s.CheckRuns(); len(runs) != 1 || runs[0].ID != b {
 		t.Fatalf("after deleting a run: %+v", runs)
+	}
+}
+
+// A sheet's bodies say which checklist version they were written against,
+// and the sheet reads it back; a body without it is of an unknown version.
+func TestBodiesCarryTheChecklistVersion(t *testing.T) {
+	c := checklist(t)
+	s := New(c)
+	ab, err := s.AnswerBody("officer_phone", "0912345678")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got answerBody
+	if err := json.Unmarshal(ab, &got); err != nil || got.Checklist != c.Version || got.Value != "0912345678" {
+		t.Fatalf("Sheet.AnswerBody = %s, %v; want checklist %d", ab, err, c.Version)
+	}
+	rb, err := s.RowBody(map[string]any{"kind": "laptop", "year": nil})
+	if want := fmt.Sprintf(`{"checklist":%d,"kind":"laptop"}`, c.Version); err != nil || string(rb) != want {
+		t.Fatalf("Sheet.RowBody = %s, %v; want %s", rb, err, want)
+	}
+	answer, row := record.NewID(time.Now()), record.NewID(time.Now())
+	for _, r := range []record.Record{
+		{ID: answer, Kind: record.KindAnswer, Body: ab, Version: record.Version{Time: 1, Device: "d"}},
+		{ID: row, Kind: record.KindEquipment, Body: rb, Version: record.Version{Time: 2, Device: "d"}},
+	} {
+		if _, err := s.Apply(r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if v := s.AnswerChecklist("officer_phone"); v != c.Version {
+		t.Fatalf("AnswerChecklist = %d, want %d", v, c.Version)
+	}
+	r, ok := s.Row("equipment", row)
+	if !ok || r.Checklist != c.Version || len(r.Values) != 1 || r.Values["kind"] != "laptop" {
+		t.Fatalf("row %+v: want checklist %d and the version out of the values", r, c.Version)
+	}
+	// Bodies of before: unknown (0); an answer not given: 0.
+	old, _ := AnswerBody("officer_name", "An")
+	oldRow, _ := RowBody(map[string]any{"kind": "printer"})
+	s.Apply(record.Record{ID: record.NewID(time.Now()), Kind: record.KindAnswer, Body: old, Version: record.Version{Time: 3, Device: "d"}})
+	s.Apply(record.Record{ID: row, Kind: record.KindEquipment, Body: oldRow, Version: record.Version{Time: 4, Device: "d"}})
+	if v := s.AnswerChecklist("officer_name"); v != 0 || string(old) != `{"question":"officer_name","value":"An"}` {
+		t.Fatalf("an answer without the version: %d, body %s", v, old)
+	}
+	if r, _ := s.Row("equipment", row); r.Checklist != 0 {
+		t.Fatalf("a row without the version: %+v", r)
+	}
+	if v := s.AnswerChecklist("link_notes"); v != 0 {
+		t.Fatalf("a question not answered: checklist %d", v)
+	}
+}
+
+// A checklist with a column named like the version's member keeps that
+// column: its rows do not carry the version.
+func TestAColumnNamedChecklistIsKept(t *testing.T) {
+	c, err := survey.Parse("checklist.yaml", []byte(`id: test
+version: 3
+sections:
+  - id: s
+    title: {vi: "S", en: "S"}
+    questions:
+      - id: items
+        type: table
+        kind: item
+        label: {vi: "Mục", en: "Items"}
+        columns:
+          - id: checklist
+            type: text
+            label: {vi: "Danh mục", en: "List"}
+        summary: [checklist]
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := New(c)
+	body, err := s.RowBody(map[string]any{"checklist": "A"})
+	if err != nil || string(body) != `{"checklist":"A"}` {
+		t.Fatalf("RowBody = %s, %v", body, err)
+	}
+	id := record.NewID(time.Now())
+	s.Apply(record.Record{ID: id, Kind: "item", Body: body, Version: record.Version{Time: 1, Device: "d"}})
+	if r, ok := s.Row("items", id); !ok || r.Values["checklist"] != "A" || r.Checklist != 0 {
+		t.Fatalf("row %+v", r)
 	}
 }

@@ -44,10 +44,19 @@ const (
 const refreshBatch = 64
 
 // setUpRead makes the read side's buckets in a file that lacks them and
-// marks every unit with records dirty, so that their summaries are made.
+// marks every unit with records dirty, so that their summaries are made; in
+// a file that has them, it marks dirty the units whose summary an earlier
+// mach kept in another layout (summaryFormat), so that the refresher
+// writes it again rather than every read computing it.
 func setUpRead(tx *bbolt.Tx) error {
-	if tx.Bucket(bucketSummaries) != nil {
-		return nil
+	if sums := tx.Bucket(bucketSummaries); sums != nil {
+		dirty := tx.Bucket(bucketDirty)
+		return sums.ForEach(func(k, v []byte) error {
+			if len(v) > 0 && v[0] == summaryFormat || dirty.Get(k) != nil {
+				return nil
+			}
+			return dirty.Put(k, u64(0))
+		})
 	}
 	for _, name := range readBuckets {
 		if _, err := tx.CreateBucketIfNotExists(name); err != nil {

@@ -10,20 +10,27 @@ import (
 	"time"
 
 	"mach/sync/protocol"
+	"mach/sync/review"
 )
 
 // summaryFormat is the first byte of a summary kept in the summaries
 // bucket. The dashboard reads every unit's summary on each refresh: a
 // compact binary row decodes several times faster than JSON, which keeps
 // the national table within twice a bare scan of the records.
-const summaryFormat = 1
+//
+// Each layout has its own: 1 before each section's review state and the
+// suggestions, 2 since. A row of another layout, which a kept summary of an
+// earlier mach is, is never read: the summary is computed again.
+const summaryFormat = 2
 
 // errSummaryFormat means a summary row of another layout: it is computed
 // again rather than read.
 var errSummaryFormat = errors.New("summary row of an unknown layout")
 
 // encodeSummary writes the fields of s that a kept summary holds: all but
-// Code, Name, Devices and the flags and overdue marks of the moment.
+// Code, Name, Devices and the flags and overdue marks of the moment. The
+// Suggestions are kept as Result made them, the certificates as candidates
+// that report.Finish judges at the time of each read.
 func encodeSummary(s protocol.UnitSummary) []byte {
 	b := []byte{summaryFormat}
 	for _, n := range []int{s.Records, s.Answered, s.Required, s.Datasets, s.BackupsVerified, s.Handovers, s.Conflicts} {
@@ -35,6 +42,7 @@ func encodeSummary(s protocol.UnitSummary) []byte {
 		b = appendString(b, sp.Section)
 		b = binary.AppendUvarint(b, uint64(sp.Answered))
 		b = binary.AppendUvarint(b, uint64(sp.Required))
+		b = appendReview(b, sp)
 	}
 	b = binary.AppendUvarint(b, uint64(len(s.Networks)))
 	for _, n := range s.Networks {
@@ -46,6 +54,15 @@ func encodeSummary(s protocol.UnitSummary) []byte {
 	for _, action := range slices.Sorted(maps.Keys(s.Accounts)) {
 		b = appendString(b, action)
 		b = binary.AppendUvarint(b, uint64(s.Accounts[action]))
+	}
+	b = binary.AppendUvarint(b, uint64(len(s.Suggestions)))
+	for _, sg := range s.Suggestions {
+		b = appendString(b, sg.Code)
+		b = appendString(b, sg.Section)
+		b = binary.AppendUvarint(b, uint64(len(sg.Args)))
+		for _, a := range sg.Args {
+			b = appendString(b, a)
+		}
 	}
 	return b
 }
@@ -64,6 +81,7 @@ func decodeSummary(unit string, data []byte) (protocol.UnitSummary, error) {
 	s.Sections = make([]protocol.SectionProgress, r.count())
 	for i := range s.Sections {
 		s.Sections[i] = protocol.SectionProgress{Section: r.string(), Answered: r.int(), Required: r.int()}
+		r.review(&s.Sections[i])
 	}
 	if n := r.count(); n > 0 {
 		s.Networks = make([]protocol.NetworkVerdict, n)
@@ -78,6 +96,19 @@ func decodeSummary(unit string, data []byte) (protocol.UnitSummary, error) {
 			s.Accounts[action] = r.int()
 		}
 	}
+	if n := r.count(); n > 0 {
+		s.Suggestions = make([]protocol.Suggestion, n)
+		for i := range s.Suggestions {
+			sg := &s.Suggestions[i]
+			sg.Code, sg.Section = r.string(), r.string()
+			if n := r.count(); n > 0 {
+				sg.Args = make([]string, n)
+				for j := range sg.Args {
+					sg.Args[j] = r.string()
+				}
+			}
+		}
+	}
 	if r.err != nil || len(r.b) != 0 {
 		return s, fmt.Errorf("decode summary of %s: %w", unit, errors.Join(r.err, errSummaryFormat))
 	}
@@ -87,6 +118,25 @@ func decodeSummary(unit string, data []byte) (protocol.UnitSummary, error) {
 // appendString writes s with its length.
 func appendString(b []byte, s string) []byte {
 	return append(binary.AppendUvarint(b, uint64(len(s))), s...)
+}
+
+// The bits of the byte that begins a section's review state.
+const (
+	reviewReplied = 1 << iota // Replied
+	reviewState               // a Review follows, as a string
+)
+
+// appendReview writes the review state of sp: one byte, for the common
+// section never reviewed, and the state when there is one.
+func appendReview(b []byte, sp protocol.SectionProgress) []byte {
+	var bits byte
+	if sp.Replied {
+		bits |= reviewReplied
+	}
+	if sp.Review == "" {
+		return append(b, bits)
+	}
+	return appendString(append(b, bits|reviewState), sp.Review)
 }
 
 // appendTime writes t in nanoseconds since 1970, after a byte that says
@@ -138,6 +188,37 @@ func (r *rowReader) string() string {
 	s := string(r.b[:n])
 	r.b = r.b[n:]
 	return s
+}
+
+// review reads into sp what appendReview wrote; the states of
+// review.States are not allocated again for each row.
+func (r *rowReader) review(sp *protocol.SectionProgress) {
+	if r.err == nil && (len(r.b) == 0 || r.b[0]&^(reviewReplied|reviewState) != 0) {
+		r.err = errors.New("bad review state")
+	}
+	if r.err != nil {
+		return
+	}
+	bits := r.b[0]
+	r.b = r.b[1:]
+	sp.Replied = bits&reviewReplied != 0
+	if bits&reviewState == 0 {
+		return
+	}
+	n := r.count()
+	if r.err != nil {
+		return
+	}
+	state := r.b[:n]
+	r.b = r.b[n:]
+	switch string(state) {
+	case string(review.NeedsWork):
+		sp.Review = string(review.NeedsWork)
+	case string(review.Approved):
+		sp.Review = string(review.Approved)
+	default:
+		sp.Review = string(state)
+	}
 }
 
 func (r *rowReader) time() time.Time {

@@ -11,6 +11,7 @@ import (
 	"mach/checks/survey"
 	"mach/sync/protocol"
 	"mach/sync/record"
+	"mach/sync/review"
 )
 
 // The tables and columns the summary counts, by record kind and column id
@@ -30,12 +31,13 @@ const (
 // then call Result.
 type Summary struct {
 	sheet   *answers.Sheet
+	reviews *review.Book
 	records int
 }
 
 // NewSummary starts the summary of a unit against checklist c.
 func NewSummary(c *survey.Checklist) *Summary {
-	return &Summary{sheet: answers.New(c)}
+	return &Summary{sheet: answers.New(c), reviews: review.NewBook()}
 }
 
 // Add takes the current version of one record. Tombstones are not counted.
@@ -46,24 +48,34 @@ func (s *Summary) Add(r record.Record) {
 		s.records++
 	}
 	_, _ = s.sheet.Apply(r) // a body that does not decode counts for nothing, on the laptop too
+	_ = s.reviews.Add(r)    // and so does a review's or a reply's
 }
 
 // Sheet is the unit's checklist as the records added so far make it.
 func (s *Summary) Sheet() *answers.Sheet { return s.sheet }
 
-// Result is the summary of unit code: its records, progress, latest check
-// runs, accounts and backups. The fields that depend on the hub (Name,
-// Devices, LastSync, Conflicts) and on the time (Flags, Overdue) are left
-// for the caller and Finish.
+// Result is the summary of unit code: its records, progress and review
+// state of each section, latest check runs, accounts, backups and
+// automatic flags. The fields that depend on the hub (Name, Devices,
+// LastSync, Conflicts) and on the time (Flags, Overdue, and which
+// certificates expire soon: the Suggestions hold every certificate with a
+// date as a candidate) are left for the caller and Finish.
 func (s *Summary) Result(code string) protocol.UnitSummary {
 	c := s.sheet.Checklist()
-	p := c.Progress(s.sheet.State(), vi())
+	st := s.sheet.State()
+	p := c.Progress(st, vi())
 	out := protocol.UnitSummary{Code: code, Records: s.records, Answered: p.Answered, Required: p.Total,
 		Sections: make([]protocol.SectionProgress, len(p.Sections))}
+	reviews := s.reviews.Sections(c)
 	for i, sp := range p.Sections {
-		out.Sections[i] = protocol.SectionProgress{Section: sp.Section.ID, Answered: sp.Answered, Required: sp.Total}
+		out.Sections[i] = protocol.SectionProgress{Section: sp.Section.ID, Answered: sp.Answered, Required: sp.Total,
+			Replied: reviews[i].Replied()}
+		if state := reviews[i].State; state != review.Unreviewed {
+			out.Sections[i].Review = string(state)
+		}
 	}
-	out.Networks = latestRuns(s.sheet.CheckRuns())
+	var best map[string]float64
+	out.Networks, best = latestRuns(s.sheet.CheckRuns())
 	for _, row := range s.sheet.Rows(tableOf(c, kindAccount)) {
 		if action, ok := row.Values[colAction].(string); ok && action != "" {
 			if out.Accounts == nil {
@@ -81,6 +93,7 @@ func (s *Summary) Result(code string) protocol.UnitSummary {
 			out.Handovers++
 		}
 	}
+	out.Suggestions = s.suggestions(st, out.Datasets, out.BackupsVerified, best)
 	return out
 }
 
@@ -98,14 +111,26 @@ func tableOf(c *survey.Checklist, kind string) string {
 }
 
 // latestRuns returns the verdict of the latest check run of each network,
-// by network. A run cancelled, or in which nothing could run, says nothing
-// of the network and is passed over.
-func latestRuns(runs []record.Record) []protocol.NetworkVerdict {
+// by network, and the best download any run measured on each network, in
+// Mbit/s. A run cancelled, or in which nothing could run, says nothing of
+// the network and is passed over.
+func latestRuns(runs []record.Record) ([]protocol.NetworkVerdict, map[string]float64) {
 	latest := map[string]protocol.NetworkVerdict{}
+	var best map[string]float64
 	for _, r := range runs {
 		e, err := evidence.Decode(r.Body)
 		if err != nil || e.Cancelled || e.Network == "" {
 			continue // not a run the dashboard can judge
+		}
+		for _, res := range e.Results {
+			if mbps, ok := res.Figures[figureDownload]; ok && res.Probe == probeSpeed {
+				if cur, held := best[e.Network]; !held || mbps > cur {
+					if best == nil {
+						best = map[string]float64{}
+					}
+					best[e.Network] = mbps
+				}
+			}
 		}
 		verdict, ok := verdicts[e.Worst()]
 		if !ok {
@@ -126,9 +151,9 @@ func latestRuns(runs []record.Record) []protocol.NetworkVerdict {
 	}
 	slices.SortFunc(out, func(a, b protocol.NetworkVerdict) int { return cmp.Compare(a.Network, b.Network) })
 	if len(out) == 0 {
-		return nil
+		return nil, best
 	}
-	return out
+	return out, best
 }
 
 // verdicts maps a run's worst verdict to the dashboard's.
@@ -139,8 +164,11 @@ var verdicts = map[probe.Verdict]string{
 }
 
 // Finish fills in the parts of s that depend on the time: each section's
-// Overdue and the Flags.
+// Overdue, the Flags, and of the certificates Result listed as candidates
+// among the Suggestions, those that expire soon (dueCertificates). It is
+// called once on a summary as Result made it, or as kept.
 func Finish(s *protocol.UnitSummary, now time.Time, deadlines []protocol.Deadline) {
+	s.Suggestions = dueCertificates(s.Suggestions, now)
 	s.Flags = nil
 	if s.Records == 0 && s.LastSync.IsZero() {
 		s.Flags = append(s.Flags, protocol.FlagNotStarted)

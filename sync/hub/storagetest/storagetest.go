@@ -26,7 +26,7 @@ type Open func(t *testing.T, now func() time.Time) hub.Storage
 // a subtest of its own, in parallel.
 func Run(t *testing.T, open Open) {
 	for _, group := range [][]testCase{pushCases, pullCases, enrolCases, documentCases, exportCases, summaryCases,
-		serverCases, readCases, reviewCases} {
+		serverCases, readCases, reviewCases, suggestionCases} {
 		for _, c := range group {
 			t.Run(c.name, func(t *testing.T) {
 				t.Parallel()
