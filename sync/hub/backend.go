@@ -77,6 +77,10 @@ func NewToken() (token string, hash []byte) { return newToken() }
 // HashToken is the hash under which a token is kept.
 func HashToken(token string) []byte { return hashToken(token) }
 
+// SummaryFormat is the first byte of the rows EncodeSummary writes: a kept
+// row that starts otherwise is of an older layout, to be computed again.
+const SummaryFormat = summaryFormat
+
 // EncodeSummary writes the part of a unit's summary that its records
 // decide (all but Code, Name, Devices, Flags and Overdue) as the compact
 // row Bolt keeps.

@@ -121,8 +121,9 @@ func (s *Store) RefreshSummaries() error {
 			}
 			version = v
 			rows, err := tx.Query(ctx, `SELECT h.unit, h.seq FROM heads h LEFT JOIN summaries s ON s.unit = h.unit
-				WHERE h.unit > $1 AND (s.unit IS NULL OR s.seq <> h.seq OR s.checklist <> $2)
-				ORDER BY h.unit LIMIT $3`, after, version, refreshBatch)
+				WHERE h.unit > $1 AND (s.unit IS NULL OR s.seq <> h.seq OR s.checklist <> $2
+					OR get_byte(s.data, 0) <> $4)
+				ORDER BY h.unit LIMIT $3`, after, version, refreshBatch, hub.SummaryFormat)
 			if err != nil {
 				return err
 			}

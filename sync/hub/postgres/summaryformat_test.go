@@ -5,6 +5,7 @@ import (
 	"reflect"
 	"testing"
 
+	"mach/sync/hub"
 	"mach/sync/hub/pgtest"
 )
 
@@ -43,5 +44,14 @@ func TestASummaryOfAnEarlierLayoutIsComputedAgain(t *testing.T) {
 	got, err := st.Summaries([]string{unit})
 	if err != nil || !reflect.DeepEqual(got, want) {
 		t.Fatalf("with a row of layout 1 kept: %+v, %v; want it computed again, %+v", got, err, want)
+	}
+	// The background pass rewrites it, so that reads stop computing it.
+	if err := st.RefreshSummaries(); err != nil {
+		t.Fatal(err)
+	}
+	var format int
+	if err := queryRow(t, conn, `SELECT get_byte(data, 0) FROM summaries WHERE unit = $1`, []any{unit}, &format); err != nil ||
+		format != hub.SummaryFormat {
+		t.Fatalf("after a pass the row of %s has layout %d, %v; want %d", unit, format, err, hub.SummaryFormat)
 	}
 }
