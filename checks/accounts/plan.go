@@ -93,6 +93,8 @@ type Importer struct {
 	options map[string]optionIndex
 	// saved are the rows already saved, by identity (see identities).
 	saved map[string]answers.Row
+	// sheet makes the rows' bodies, stamped with the checklist's version.
+	sheet *answers.Sheet
 }
 
 // NewImporter prepares imports into checklist c's accounts table. saved are
@@ -104,7 +106,7 @@ func NewImporter(c *survey.Checklist, saved []answers.Row, today time.Time, tr *
 		return nil, err
 	}
 	im := &Importer{checker: checker{table: table, domains: c.EmailDomains, today: today, tr: tr},
-		headers: newHeaderIndex(table), options: map[string]optionIndex{}, saved: map[string]answers.Row{}}
+		headers: newHeaderIndex(table), options: map[string]optionIndex{}, saved: map[string]answers.Row{}, sheet: answers.New(c)}
 	aliases := map[string]map[string][]string{colSystem: systemAliases, colAction: actionAliases, colDevice: deviceAliases}
 	for i := range table.Columns {
 		if col := &table.Columns[i]; col.Type == survey.TypeChoice {
@@ -549,7 +551,7 @@ func (p *Plan) Changes() ([]Change, error) {
 	out := make([]Change, 0, len(p.New)+len(p.Updated))
 	for _, items := range [][]Item{p.New, p.Updated} {
 		for _, it := range items {
-			body, err := answers.RowBody(it.Values)
+			body, err := p.im.sheet.RowBody(it.Values)
 			if err != nil {
 				return nil, fmt.Errorf("line %d: %w", it.Line, err)
 			}

@@ -104,7 +104,7 @@ func TestStaffList(t *testing.T) {
 	if err != nil || len(changes) != 2 || changes[0].Kind != Kind || changes[0].ID != "" {
 		t.Fatalf("changes %v %v", changes, err)
 	}
-	if got := string(changes[0].Body); got != `{"action":"keep","department":"Lãnh đạo","email":"an.nv@ninhbinh.gov.vn","full_name":"Nguyễn Văn An","position":"Chủ tịch","system":"email"}` {
+	if got := string(changes[0].Body); got != `{"action":"keep","checklist":1,"department":"Lãnh đạo","email":"an.nv@ninhbinh.gov.vn","full_name":"Nguyễn Văn An","position":"Chủ tịch","system":"email"}` {
 		t.Errorf("body %s", got)
 	}
 }

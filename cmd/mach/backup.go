@@ -94,9 +94,11 @@ func newBackupVerifyCommand() *cobra.Command {
 
 // backupTable is the checklist's table of backups, from the data file's
 // checklist when there is a data file, else the shipped one; with the
-// unit and the officer's name the data file holds.
+// unit and the officer's name the data file holds, and the sheet that
+// makes its rows' bodies.
 type backupTable struct {
 	q            *survey.Question
+	sheet        *answers.Sheet
 	unit, author string
 	hasData      bool
 }
@@ -130,7 +132,7 @@ func readBackupTable(e env) (backupTable, error) {
 		err := fmt.Errorf("no table %q of kind %q", backup.TableID, backup.TableKind)
 		return backupTable{}, userError{sentence: e.tr.T("cli.bad_checklist", e.tr.Error(err)), err: err}
 	}
-	t.q = q
+	t.q, t.sheet = q, answers.New(checklist)
 	return t, nil
 }
 
@@ -246,7 +248,7 @@ func saveBackupRow(e env, out io.Writer, t backupTable, res backup.Result, f bac
 		err := fmt.Errorf("the checklist refuses the row: %v", errs)
 		return userError{sentence: e.tr.T("backup.save_failed", err), err: err}
 	}
-	body, err := answers.RowBody(row)
+	body, err := t.sheet.RowBody(row)
 	if err != nil {
 		return userError{sentence: e.tr.T("backup.save_failed", err), err: err}
 	}
@@ -315,6 +317,11 @@ func markVerified(e env, out io.Writer, rep backup.Report) error {
 		return err
 	}
 	defer st.Close()
+	shipped, err := survey.Default()
+	if err != nil {
+		return userError{sentence: e.tr.T("cli.bad_checklist", e.tr.Error(err)), err: err}
+	}
+	sheet := answers.New(currentChecklist(e, st, shipped))
 	type change struct {
 		id   string
 		body json.RawMessage
@@ -333,7 +340,7 @@ func markVerified(e env, out io.Writer, rep backup.Report) error {
 			return nil
 		}
 		row["verified"] = rep.Intact()
-		body, err := answers.RowBody(row)
+		body, err := sheet.RowBody(row)
 		if err != nil {
 			return err
 		}

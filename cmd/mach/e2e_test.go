@@ -702,7 +702,7 @@ func TestE2EPlainFlow(t *testing.T) {
 	}
 	wantRow := map[string]any{
 		"kind": "laptop", "make_model": "Dell Latitude 5440", "serial": "SN-0042", "year": 2023.0,
-		"os": "Windows 11 Pro", "condition": "degraded", "location": "Bộ phận một cửa", "user": "Trần Thị Bình",
+		"os": "Windows 11 Pro", "condition": "degraded", "location": "Bộ phận một cửa", "user": "Trần Thị Bình", "checklist": 1.0,
 	}
 	if got := body(t, eq[0]); fmt.Sprint(got) != fmt.Sprint(wantRow) {
 		t.Errorf("equipment row = %v, want %v", got, wantRow)

@@ -105,5 +105,5 @@ func adoptUnit(st *store.Store, unit string) error {
 	// The rows of the old units are not written: a laptop that joins a unit
 	// pulls those of the laptop that set it up, and two laptops must not
 	// write them twice.
-	return st.Write(func(w *store.Writer) error { return chooseUnit(w, u, nil) })
+	return st.Write(func(w *store.Writer) error { return chooseUnit(w, u) })
 }

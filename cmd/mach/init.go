@@ -128,7 +128,7 @@ func initLaptop(e env, st *store.Store, code string, given map[string]string) (s
 		if held, _ := sheet.Value(id); reflect.DeepEqual(held, v) {
 			continue
 		}
-		body, err := answers.AnswerBody(id, v)
+		body, err := sheet.AnswerBody(id, v)
 		if err != nil {
 			return "", userError{sentence: e.tr.T("error.save", err), err: err}
 		}
@@ -136,7 +136,10 @@ func initLaptop(e env, st *store.Store, code string, given map[string]string) (s
 	}
 	err = st.Write(func(w *store.Writer) error {
 		if current == "" {
-			if err := chooseUnit(w, chosen, dir.FormedFrom(chosen.Code)); err != nil {
+			if err := chooseUnit(w, chosen); err != nil {
+				return err
+			}
+			if err := putFormedFrom(w, sheet, dir.FormedFrom(chosen.Code)); err != nil {
 				return err
 			}
 		}
@@ -163,9 +166,9 @@ func initLaptop(e env, st *store.Store, code string, given map[string]string) (s
 }
 
 // chooseUnit writes, in w's transaction, what choosing u as the laptop's
-// unit writes on the setup screen: the unit and province, the unit record,
-// and a row for each old unit of formedFrom.
-func chooseUnit(w *store.Writer, u units.Unit, formedFrom []units.OldUnit) error {
+// unit writes on the setup screen: the unit and province, and the unit
+// record.
+func chooseUnit(w *store.Writer, u units.Unit) error {
 	body, err := answers.UnitBody(answers.Unit{Province: u.Province, Code: u.Code, Name: u.Name})
 	if err != nil {
 		return err
@@ -176,11 +179,15 @@ func chooseUnit(w *store.Writer, u units.Unit, formedFrom []units.OldUnit) error
 	if err := w.SetMeta(store.MetaProvince, u.Province); err != nil {
 		return err
 	}
-	if _, err := w.Put(record.KindUnit, "", body); err != nil {
-		return err
-	}
+	_, err = w.Put(record.KindUnit, "", body)
+	return err
+}
+
+// putFormedFrom writes, in w's transaction, a row for each old unit of
+// formedFrom, made by sheet as the setup screen makes them.
+func putFormedFrom(w *store.Writer, sheet *answers.Sheet, formedFrom []units.OldUnit) error {
 	for _, o := range formedFrom {
-		row, err := answers.RowBody(map[string]any{"old_code": o.Code, "old_name": o.Name, "part": o.Part})
+		row, err := sheet.RowBody(map[string]any{"old_code": o.Code, "old_name": o.Name, "part": o.Part})
 		if err != nil {
 			return err
 		}

@@ -6,7 +6,6 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
-	"mach/checks/answers"
 	bk "mach/checks/backup"
 	"mach/sync/store"
 	"mach/tui/app"
@@ -37,6 +36,7 @@ type doneMsg struct {
 // startCmd backs up in the background and checks the archive; its
 // progress and its end come on the channel that waitCmd reads.
 func startCmd(ctx context.Context, id int, sh *app.Shared, opts bk.Options) tea.Cmd {
+	sheet := sh.Sheet // read here, in Update: the root may replace it meanwhile
 	return func() tea.Msg {
 		ch := make(chan tea.Msg, 1)
 		go func() {
@@ -66,7 +66,7 @@ func startCmd(ctx context.Context, id int, sh *app.Shared, opts bk.Options) tea.
 			if err != nil {
 				sh.Log.Warn("read the officer's name", "err", err)
 			}
-			body, err := answers.RowBody(res.Row(bk.RowInfo{DoneBy: author}, verified))
+			body, err := sheet.RowBody(res.Row(bk.RowInfo{DoneBy: author}, verified))
 			if err != nil {
 				sh.Log.Error("encode the backup row", "err", err)
 			}

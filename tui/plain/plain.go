@@ -130,7 +130,7 @@ func (s *session) setup() error {
 	}
 	changes := []app.Change{{Kind: record.KindUnit, Body: body}}
 	for _, o := range old {
-		row, err := answers.RowBody(map[string]any{"old_code": o.Code, "old_name": o.Name, "part": o.Part})
+		row, err := s.sh.Sheet.RowBody(map[string]any{"old_code": o.Code, "old_name": o.Name, "part": o.Part})
 		if err != nil {
 			return err
 		}
@@ -287,7 +287,7 @@ func (s *session) answer(q *survey.Question) error {
 		s.say("%s", err)
 		return nil
 	}
-	body, err := answers.AnswerBody(q.ID, v)
+	body, err := s.sh.Sheet.AnswerBody(q.ID, v)
 	if err != nil {
 		return err
 	}
@@ -361,7 +361,7 @@ func (s *session) editRow(q *survey.Question, id string, values map[string]any) 
 		s.say("%s: %s", bad.Label.In(s.sh.Tr.Lang()), err)
 		return nil
 	}
-	body, err := answers.RowBody(vals)
+	body, err := s.sh.Sheet.RowBody(vals)
 	if err != nil {
 		return err
 	}

@@ -558,7 +558,7 @@ func (m Model) updateForm(msg tea.Msg) (Model, tea.Cmd) {
 			m.status, m.isError = bad.Label.In(m.sh.Tr.Lang())+": "+err.Error(), true
 			return m.reopen()
 		}
-		body, err := answers.RowBody(values)
+		body, err := m.sh.Sheet.RowBody(values)
 		if err != nil {
 			m.status, m.isError = m.sh.Tr.T("error.save", err), true
 			return m, nil

@@ -18,7 +18,6 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"mach/assets/i18n"
-	"mach/checks/answers"
 	"mach/checks/evidence"
 	"mach/checks/survey"
 	"mach/sync/record"
@@ -275,7 +274,7 @@ func (m Model) updateForm(msg tea.Msg) (Model, tea.Cmd) {
 // save writes the answer to q; the officer's name is also kept as the author
 // of later records.
 func (m Model) save(q *survey.Question, v any) (Model, tea.Cmd) {
-	body, err := answers.AnswerBody(q.ID, v)
+	body, err := m.sh.Sheet.AnswerBody(q.ID, v)
 	if err != nil {
 		m.status, m.isError = m.sh.Tr.T("error.save", err), true
 		return m, nil

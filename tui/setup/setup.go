@@ -234,7 +234,7 @@ func (m Model) saveUnit() (Model, tea.Cmd) {
 	}
 	changes := []app.Change{{Kind: record.KindUnit, Body: body}}
 	for _, o := range m.old {
-		row, err := answers.RowBody(map[string]any{"old_code": o.Code, "old_name": o.Name, "part": o.Part})
+		row, err := m.sh.Sheet.RowBody(map[string]any{"old_code": o.Code, "old_name": o.Name, "part": o.Part})
 		if err != nil {
 			m.status = m.sh.Tr.T("error.save", err)
 			return m, nil
@@ -298,7 +298,7 @@ func (m Model) updateOfficer(msg tea.Msg) (Model, tea.Cmd) {
 				return m.openOfficer()
 			}
 			q := in.Question()
-			body, err := answers.AnswerBody(q.ID, v)
+			body, err := m.sh.Sheet.AnswerBody(q.ID, v)
 			if err != nil {
 				m.status = m.sh.Tr.T("error.save", err)
 				return m, nil
