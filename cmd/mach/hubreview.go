@@ -10,9 +10,11 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"mach/checks/survey"
 	"mach/sync/client"
 	"mach/sync/protocol"
 	"mach/sync/record"
+	"mach/sync/report"
 	"mach/sync/review"
 )
 
@@ -46,12 +48,18 @@ func newHubReviewCommand() *cobra.Command {
 		if !ok {
 			return userError{sentence: e.tr.T("hubreview.bad_state", state)}
 		}
-		if st == review.NeedsWork && strings.TrimSpace(comment) == "" {
-			return userError{sentence: e.tr.T("hubreview.need_comment")}
-		}
 		req := protocol.ReviewRequest{ID: record.NewID(time.Now()), Unit: unit, Review: review.Review{
 			Section: section, State: st, Comment: strings.TrimSpace(comment),
 			Target: review.Target{Question: question, Row: row}}}
+		// Checked here against the hub's checklist, to be refused in the
+		// user's words; the hub checks again.
+		checklist, err := hubChecklist(cmd, c)
+		if err != nil {
+			return reviewError(e, unit, err)
+		}
+		if err := req.Review.Check(checklist); err != nil {
+			return userError{sentence: e.tr.T("hubreview.invalid", e.tr.Error(err)), err: err}
+		}
 		if _, err := c.Review(cmd.Context(), req); err != nil {
 			return reviewError(e, unit, err)
 		}
@@ -67,6 +75,20 @@ func newHubReviewCommand() *cobra.Command {
 	f.StringVar(&question, "question", "", tr.T("hubreview.flag_question"))
 	f.StringVar(&row, "row", "", tr.T("hubreview.flag_row"))
 	return cmd
+}
+
+// hubChecklist is the checklist the hub counts with: the one it published,
+// or the shipped one.
+func hubChecklist(cmd *cobra.Command, c *client.Client) (*survey.Checklist, error) {
+	resp, err := c.Units(cmd.Context(), 0)
+	if err != nil {
+		return nil, err
+	}
+	var docs []protocol.Document
+	if resp.Checklist != nil {
+		docs = append(docs, *resp.Checklist)
+	}
+	return report.Checklist(docs)
 }
 
 // reviewError says why the hub refused a review or the unit's view.

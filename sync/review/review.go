@@ -13,9 +13,9 @@
 package review
 
 import (
-	"fmt"
 	"unicode/utf8"
 
+	"mach/assets/i18n"
 	"mach/checks/survey"
 )
 
@@ -83,23 +83,39 @@ type Reply struct {
 	Done bool `json:"done,omitempty"`
 }
 
+// Refusal is a review or reply refused by Check: it says itself in the
+// user's language with Localize (i18n.Translator's Error finds it in a
+// chain) and in English with Error, for logs and the hub's answers.
+type Refusal struct {
+	Reason i18n.Message
+}
+
+// Error returns the reason in English.
+func (e *Refusal) Error() string { return e.Reason.Localize(i18n.MustNew(i18n.English)) }
+
+// Localize returns the reason in t's language.
+func (e *Refusal) Localize(t *i18n.Translator) string { return e.Reason.Localize(t) }
+
+// refuse makes a Refusal of the message key with args.
+func refuse(key string, args ...any) error { return &Refusal{Reason: i18n.Msg(key, args...)} }
+
 // Check refuses a review the checklist c cannot hold: an unknown section,
 // state or question, a row of a question that is not a table, a comment
-// too long, or a section sent back without a comment. The error's text is
-// for logs and the hub's answers; screens check with their own words.
+// too long, or a section sent back without a comment. The error is a
+// *Refusal.
 func (r Review) Check(c *survey.Checklist) error {
 	sec, ok := c.Section(r.Section)
 	switch {
 	case !ok:
-		return fmt.Errorf("checklist %s has no section %q", c.ID, r.Section)
+		return refuse("review.check.no_section", c.ID, r.Section)
 	case r.State != Unreviewed && r.State != NeedsWork && r.State != Approved:
-		return fmt.Errorf("state %q is not one of %v", r.State, States)
+		return refuse("review.check.bad_state", string(r.State))
 	case utf8.RuneCountInString(r.Comment) > MaxCommentRunes || !utf8.ValidString(r.Comment):
-		return fmt.Errorf("the comment is not UTF-8 of at most %d characters", MaxCommentRunes)
+		return refuse("review.check.comment_too_long", MaxCommentRunes)
 	case r.State == NeedsWork && r.Comment == "":
-		return fmt.Errorf("a section sent back needs a comment saying what to fix")
+		return refuse("review.check.need_comment")
 	case r.Target.Row != "" && r.Target.Question == "":
-		return fmt.Errorf("row %q of no table", r.Target.Row)
+		return refuse("review.check.row_without_table", r.Target.Row)
 	}
 	if r.Target.Question == "" {
 		return nil
@@ -109,22 +125,23 @@ func (r Review) Check(c *survey.Checklist) error {
 			continue
 		}
 		if r.Target.Row != "" && q.Type != survey.TypeTable {
-			return fmt.Errorf("question %q is not a table: it has no rows", q.ID)
+			return refuse("review.check.not_a_table", q.ID)
 		}
 		return nil
 	}
-	return fmt.Errorf("section %q has no question %q", r.Section, r.Target.Question)
+	return refuse("review.check.no_question", r.Section, r.Target.Question)
 }
 
-// Check refuses a reply to nothing, or one too long.
+// Check refuses a reply to nothing, or one too long, or an empty one that
+// does not say the fix is done. The error is a *Refusal.
 func (r Reply) Check() error {
 	switch {
 	case r.Review == "":
-		return fmt.Errorf("a reply names the review it answers")
+		return refuse("review.check.reply_to_nothing")
 	case utf8.RuneCountInString(r.Comment) > MaxCommentRunes || !utf8.ValidString(r.Comment):
-		return fmt.Errorf("the reply is not UTF-8 of at most %d characters", MaxCommentRunes)
+		return refuse("review.check.comment_too_long", MaxCommentRunes)
 	case r.Comment == "" && !r.Done:
-		return fmt.Errorf("an empty reply that does not say the fix is done")
+		return refuse("review.check.empty_reply")
 	}
 	return nil
 }
