@@ -77,3 +77,62 @@ func TestE2EHubReviewReachesTheLaptop(t *testing.T) {
 		t.Fatalf("after the refusals the laptop holds %d reviews, want 1", len(ofKind(a.exportFile(t), review.Kind)))
 	}
 }
+
+// TestE2EPlainShowsTheReviewAndReplies: in --plain mode, for a screen
+// reader, the officer reads the section the province sent back and
+// replies, fix done; the reply reaches the hub.
+func TestE2EPlainShowsTheReviewAndReplies(t *testing.T) {
+	h := startHub(t)
+	a := newFixture(t)
+	if r := a.run(t, "", nil, a.args("init", "--unit", unitCode, "--officer", officerName)...); r.code != 0 {
+		t.Fatalf("mach init: exit %d %q", r.code, r.stderr)
+	}
+	if r := a.run(t, "", nil, a.args("enroll", "--hub", h.url, "--code", h.code(t, unitCode), "--fingerprint", h.finger)...); r.code != 0 {
+		t.Fatalf("mach enroll: exit %d\n%s", r.code, r.stderr)
+	}
+	if r := h.f.run(t, "", nil, h.f.args("hub", "review", "--unit", unitCode, "--section", "unit", "--state", "can-bo-sung",
+		"--comment", "Thiếu chức vụ của cán bộ", "--question", "officer_position")...); r.code != 0 {
+		t.Fatalf("mach hub review: exit %d %q", r.code, r.stderr)
+	}
+	if r := a.run(t, "", nil, a.args("sync")...); r.code != 0 {
+		t.Fatalf("mach sync: exit %d\n%s", r.code, r.stderr)
+	}
+
+	s := a.start(t, nil, a.args("--plain")...)
+	listed, sections := home(t, s)
+	for _, want := range []string{say(t, i18n.Vietnamese, "review.tui.home.sent_back", 1), "! 1. Thông tin đơn vị · câu «Chức vụ»",
+		"«Thiếu chức vụ của cán bộ»"} {
+		if !strings.Contains(listed, want) {
+			t.Errorf("the plain home lacks %q:\n%s", want, listed)
+		}
+	}
+	s.choose(sections, "1. Thông tin đơn vị")
+	section := s.menu("1. Thông tin đơn vị")
+	s.choose(section, say(t, i18n.Vietnamese, "review.tui.reply.title", "câu «Chức vụ»"))
+	s.answer(say(t, i18n.Vietnamese, "review.tui.reply.comment"), "Đã bổ sung chức vụ")
+	s.answer(say(t, i18n.Vietnamese, "review.tui.reply.done"), "y")
+	s.expect(say(t, i18n.Vietnamese, "section.saved"))
+	s.pick("1. Thông tin đơn vị", say(t, i18n.Vietnamese, "key.back"))
+	_, sections = home(t, s)
+	if !strings.Contains(sections, say(t, i18n.Vietnamese, "review.tui.state.replied")) {
+		t.Errorf("after the reply the sections do not say it waits for the province:\n%s", sections)
+	}
+	s.choose(sections, say(t, i18n.Vietnamese, "key.quit"))
+	if code := s.wait(); code != 0 {
+		t.Fatalf("mach --plain exited %d", code)
+	}
+	replies := ofKind(a.exportFile(t), review.KindReply)
+	if len(replies) != 1 {
+		t.Fatalf("%d replies in the file, want 1", len(replies))
+	}
+	if b := body(t, replies[0]); b["comment"] != "Đã bổ sung chức vụ" || b["done"] != true {
+		t.Fatalf("the reply: %v", b)
+	}
+	if r := a.run(t, "", nil, a.args("sync")...); r.code != 0 {
+		t.Fatalf("mach sync: exit %d\n%s", r.code, r.stderr)
+	}
+	list := h.f.run(t, "", nil, h.f.args("hub", "review", "--unit", unitCode)...)
+	if !strings.Contains(list.stdout, "Đã bổ sung chức vụ") {
+		t.Fatalf("the hub does not show the reply:\n%s%s", list.stdout, list.stderr)
+	}
+}

@@ -7,6 +7,7 @@ package plain
 import (
 	"bufio"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -20,9 +21,11 @@ import (
 	"mach/checks/survey"
 	"mach/checks/units"
 	"mach/sync/record"
+	"mach/sync/review"
 	"mach/sync/store"
 	"mach/tui/app"
 	"mach/tui/fields"
+	"mach/tui/reply"
 )
 
 // errEnd means the input ended: the officer closed it or hung up.
@@ -44,6 +47,9 @@ func Run(ctx context.Context, sh *app.Shared, in io.Reader, out io.Writer) error
 		return err
 	}
 	sh.Sheet = sheet
+	if sh.Reviews, err = app.LoadReviews(sh.Store, sh.Log); err != nil {
+		return err
+	}
 	// Colours only where the output is a terminal that wants them: a screen
 	// reader or a pipe gets plain text.
 	out = colorprofile.NewWriter(out, os.Environ())
@@ -204,7 +210,7 @@ func (s *session) save(meta []app.Meta, changes ...app.Change) error {
 		return err
 	}
 	for _, r := range saved {
-		if _, err := s.sh.Sheet.Apply(r); err != nil {
+		if err := s.sh.Apply(r); err != nil {
 			s.sh.Log.Warn("saved record not applied", "id", r.ID, "err", err)
 		}
 	}
@@ -218,9 +224,15 @@ func (s *session) pickSection() (*survey.Section, error) {
 	prog := s.sh.Checklist.Progress(s.sh.Sheet.State(), tr)
 	s.say("%s", tr.T("home.title", s.sh.Sheet.Unit().Name))
 	s.say("%s %d/%d (%s)", tr.T("home.overall"), prog.Answered, prog.Total, tr.Percent(prog.Ratio()))
+	s.sayReviews(prog)
 	labels := make([]string, 0, len(prog.Sections)+1)
 	for _, sp := range prog.Sections {
-		labels = append(labels, fmt.Sprintf("%d. %s (%d/%d)", sp.Section.Number, sp.Section.Title.In(tr.Lang()), sp.Answered, sp.Total))
+		label := fmt.Sprintf("%d. %s (%d/%d)", sp.Section.Number, sp.Section.Title.In(tr.Lang()), sp.Answered, sp.Total)
+		if rv := s.sh.Review(sp.Section.ID); len(rv.Decisions) > 0 {
+			_, word, _ := reply.State(s.sh, rv)
+			label += " · " + word
+		}
+		labels = append(labels, label)
 	}
 	labels = append(labels, tr.T("key.quit"))
 	i, err := s.choose(tr.T("plain.pick_section"), labels)
@@ -228,6 +240,55 @@ func (s *session) pickSection() (*survey.Section, error) {
 		return nil, err
 	}
 	return prog.Sections[i].Section, nil
+}
+
+// sayReviews lists the sections the province sent back, with what each
+// comment points at and says.
+func (s *session) sayReviews(prog survey.Progress) {
+	tr := s.sh.Tr
+	var sent []review.Section
+	for _, rv := range s.sh.ReviewSections() {
+		if rv.SentBack() {
+			sent = append(sent, rv)
+		}
+	}
+	if len(sent) == 0 {
+		return
+	}
+	s.say("%s", tr.T("review.tui.home.sent_back", len(sent)))
+	for _, rv := range sent {
+		d, _ := rv.Latest()
+		for _, sp := range prog.Sections {
+			if sp.Section.ID == rv.ID {
+				s.say("%s %d. %s · %s", reply.MarkNeedsWork, sp.Section.Number, sp.Section.Title.In(tr.Lang()), reply.Target(s.sh, d.Review.Target))
+			}
+		}
+		s.say("  %s", tr.T("review.tui.panel.comment", reply.Who(s.sh, d.Record), d.Review.Comment))
+	}
+}
+
+// replyTo asks the officer's reply to the open review d and saves it.
+func (s *session) replyTo(d review.Decision) error {
+	tr := s.sh.Tr
+	s.say("%s", tr.T("review.tui.panel.comment", reply.Who(s.sh, d.Record), d.Review.Comment))
+	var comment string
+	var done bool
+	err := s.ask(huh.NewText().Title(tr.T("review.tui.reply.comment")).Description(tr.T("review.tui.reply.comment_hint")).Value(&comment),
+		huh.NewConfirm().Title(tr.T("review.tui.reply.done")).Affirmative(tr.T("review.tui.reply.done_yes")).
+			Negative(tr.T("review.tui.reply.done_no")).Value(&done))
+	if err != nil {
+		return err
+	}
+	r := review.Reply{Review: d.Record.ID, Comment: strings.TrimSpace(comment), Done: done}
+	if err := r.Check(); err != nil {
+		s.say("%s", tr.Error(err))
+		return nil
+	}
+	body, err := json.Marshal(r)
+	if err != nil {
+		return err
+	}
+	return s.save(nil, app.Change{Kind: review.KindReply, Body: body})
 }
 
 // fillSection asks for a question of sec until the officer goes back.
@@ -245,12 +306,22 @@ func (s *session) fillSection(sec *survey.Section) error {
 			qs = append(qs, q)
 			labels = append(labels, q.Label.In(tr.Lang())+": "+s.answerText(q))
 		}
+		open, canReply := reply.Open(s.sh.Review(sec.ID))
+		if canReply {
+			labels = append(labels, tr.T("review.tui.reply.title", reply.Target(s.sh, open.Review.Target)))
+		}
 		labels = append(labels, tr.T("key.back"))
 		i, err := s.choose(fmt.Sprintf("%d. %s", sec.Number, sec.Title.In(tr.Lang())), labels)
 		if err != nil {
 			return err
 		}
-		if i == len(qs) {
+		if canReply && i == len(qs) {
+			if err := s.replyTo(open); err != nil {
+				return err
+			}
+			continue
+		}
+		if i >= len(qs) {
 			return nil
 		}
 		if qs[i].Type == survey.TypeTable {
