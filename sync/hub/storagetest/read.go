@@ -19,6 +19,20 @@ import (
 )
 
 var readCases = []testCase{
+	{"AUnitWhoseLaptopsSyncWithoutChangesIsNotStale", func(t *testing.T, e *env) {
+		p := e.province(t)
+		a, _, _ := p.fillPhuLy(t)
+		p.clock.add(protocol.StaleAfter + time.Hour)
+		if got := unitOf(t, p.units(t), unitPhuLy); !slices.Contains(got.Flags, protocol.FlagStale) {
+			t.Fatalf("flags %v after %v without a sync, want stale", got.Flags, protocol.StaleAfter)
+		}
+		// The laptop syncs with nothing new to push: its pull is a sync.
+		a.sync(t)
+		got := unitOf(t, p.units(t), unitPhuLy)
+		if slices.Contains(got.Flags, protocol.FlagStale) || p.clock.now().Sub(got.LastSync) > time.Second {
+			t.Fatalf("after a sync without changes: flags %v, last sync %v (now %v)", got.Flags, got.LastSync, p.clock.now())
+		}
+	}},
 	{"SummaryFiguresAfterRealSyncs", func(t *testing.T, e *env) {
 		p := e.province(t)
 		a, b, phone := p.fillPhuLy(t)
