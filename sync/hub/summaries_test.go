@@ -94,25 +94,6 @@ func TestSummariesAreRefreshedInTheBackgroundAfterAPush(t *testing.T) {
 	}
 }
 
-func TestAReplayedPushLeavesNoSyncEvent(t *testing.T) {
-	b, _ := openTest(t)
-	dev, _ := enrolTest(t, b, testUnit)
-	l := newLaptop(dev, testUnit)
-	req := l.batch(l.news(2)...)
-	for range 2 {
-		if _, err := b.Push(dev, testUnit, req); err != nil {
-			t.Fatal(err)
-		}
-	}
-	d, err := b.UnitDetail(testUnit)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(d.Syncs) != 1 || d.Syncs[0].Records != 2 || d.Syncs[0].Device != dev {
-		t.Fatalf("syncs %+v, want one push of 2 records", d.Syncs)
-	}
-}
-
 func TestAFileWithoutTheReadBucketsOpensAndSummarisesEveryUnit(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "hub.db")
 	b, err := OpenBolt(path, BoltOptions{})

@@ -119,6 +119,9 @@ var documentCases = []testCase{
 			var got []string
 			for _, d := range resp.Documents {
 				got = append(got, fmt.Sprintf("%s %d", d.Kind, d.Version))
+				if d.Kind == protocol.DocProfile && !bytes.Equal(d.Data, profileDoc(2).Data) {
+					t.Errorf("pull%s: the profile's YAML is not as published", tc.query)
+				}
 			}
 			if strings.Join(got, ", ") != tc.want {
 				t.Errorf("pull%s answered documents %v, want %q", tc.query, got, tc.want)
