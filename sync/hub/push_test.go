@@ -35,4 +35,3 @@ func TestPushThenPullFromAnotherDeviceOfTheUnit(t *testing.T) {
 		t.Fatalf("pull after the cursor = %d records, cursor %d", len(again.Records), again.Cursor)
 	}
 }
-
