@@ -16,6 +16,10 @@ import (
 	"mach/tui/app/apptest"
 )
 
+// flowWait bounds every wait on the screen: far more than a loaded machine
+// takes to draw it.
+const flowWait = time.Minute
+
 // probeMsg makes the program pass through its filter, so the test sees the
 // model as it is after the messages before it.
 type probeMsg struct{}
@@ -61,7 +65,7 @@ func (f *flow) screen() string {
 // waitFor waits until the screen shows every one of wants.
 func (f *flow) waitFor(wants ...string) string {
 	f.t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
+	deadline := time.Now().Add(flowWait)
 	for {
 		view := f.screen()
 		ok := true
@@ -89,7 +93,7 @@ func (f *flow) rowEditorOpen() bool {
 // waitChange waits until the screen differs from before.
 func (f *flow) waitChange(before string) {
 	f.t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
+	deadline := time.Now().Add(flowWait)
 	for f.screen() == before {
 		if time.Now().After(deadline) {
 			f.t.Fatalf("the screen did not change from:\n%s", before)
@@ -107,7 +111,7 @@ func (f *flow) press(keys ...string) {
 func (f *flow) quit() {
 	f.t.Helper()
 	f.press("q")
-	f.tm.WaitFinished(f.t, teatest.WithFinalTimeout(10*time.Second))
+	f.tm.WaitFinished(f.t, teatest.WithFinalTimeout(flowWait))
 }
 
 func TestNewOfficerFillsTwoSectionsAndFindsThemAgain(t *testing.T) {

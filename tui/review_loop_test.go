@@ -70,7 +70,8 @@ func TestTheProvincesReviewLoopThroughARealHub(t *testing.T) {
 	fa.press("down", "down", "down", "down", "down")
 	fa.waitFor("> 6. Sao lưu và bàn giao dữ liệu")
 	fa.press("enter")
-	fa.waitFor("Hãy sao lưu và kiểm tra mã băm")
+	// The section's own panel, not the home's list of the same comment.
+	fa.waitFor("» Tỉnh yêu cầu bổ sung: dòng «Văn bản đi, đến")
 	fa.press("p")
 	fa.waitFor("Nội dung phản hồi")
 	for _, k := range apptest.Keys("Đã sao lưu, mã băm khớp") {
